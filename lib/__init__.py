@@ -1,0 +1,1 @@
+"""Content Studio: everything that is not page layout."""
