@@ -108,6 +108,9 @@ class Database:
             ) from exc
 
     def close(self) -> None:
+        with _lock:
+            if _databases.get(self.url) is self:
+                del _databases[self.url]
         self.pool.close()
 
     @contextmanager

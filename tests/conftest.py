@@ -19,6 +19,7 @@ import pytest
 from lib.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
 _names = itertools.count()
 
 # Tests must never pick up a developer's real settings.

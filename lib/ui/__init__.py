@@ -1,0 +1,1 @@
+"""Streamlit helpers shared by pages. The only part of lib that imports streamlit."""

@@ -1,0 +1,42 @@
+"""The app starts on a migrated database and its home lists the user's sessions from it."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.auth import ensure_local_user
+from lib.session import Sessions
+from tests.conftest import APP
+
+
+@pytest.fixture
+def app(monkeypatch, db_url):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def test_home_lists_recent_sessions_from_the_database(app, db):
+    user = ensure_local_user(db)
+    sessions = Sessions(db, user.id)
+    older = sessions.create("Notes about <b>pricing</b> pages").id
+    sessions.create("Notes about onboarding emails")
+    sessions.choose_theme(older, {"title": "Pricing pages that convert"})  # newest activity now
+
+    app.run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["Title"]) == ["Pricing pages that convert", "Notes about onboarding emails"]
+    assert list(table["Step"]) == ["2/6 · research", "1/6 · brain dump"]
+    assert "Offline demo mode" in app.sidebar.info[0].value
+
+
+def test_home_with_no_sessions_says_so(app):
+    app.run()
+    assert not app.exception
+    assert "No sessions yet" in app.info[0].value
+
+
+def test_a_broken_database_setting_shows_a_fix_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://nope")
+    app = AppTest.from_file(APP, default_timeout=30).run()
+    assert not app.exception
+    assert app.error[0].value.startswith("DATABASE_URL must be a postgresql:// connection string.")

@@ -1,0 +1,45 @@
+"""DATABASE_URL points the app at another server; unset, the embedded default starts in the data dir."""
+
+import psycopg
+
+from lib.auth import ensure_local_user
+from lib.config import load_config
+from lib.db import get_database, migrations, stop_embedded
+from lib.session import Sessions
+from tests.conftest import start_server
+
+
+def test_database_url_gets_the_same_migrations(tmp_path):
+    other = start_server(tmp_path / "other")
+    try:
+        url = other.url()
+        db = get_database(load_config(DATABASE_URL=url))
+        with psycopg.connect(url) as conn:
+            applied = [r[0] for r in conn.execute("select name from content_studio.schema_migrations order by name")]
+            tables = {r[0] for r in conn.execute("select tablename from pg_tables where schemaname = 'public'")}
+        assert applied == [m.name for m in migrations()]
+        assert {"content_sessions", "generated_images", "content_drafts"} <= tables
+        user = ensure_local_user(db)
+        sid = Sessions(db, user.id).create("notes on the other server").id
+        with psycopg.connect(url) as conn:
+            assert conn.execute("select raw_content from content_brain_dumps where session_id = %s", [sid]).fetchone()[0] \
+                == "notes on the other server"
+        db.close()
+    finally:
+        other.server.cleanup()
+
+
+def test_embedded_default_starts_once_in_the_data_dir_and_is_reused(tmp_path):
+    config = load_config(CONTENT_DATA_DIR=str(tmp_path / "data"))
+    try:
+        first = get_database(config)
+        assert get_database(config) is first
+        assert (tmp_path / "data" / "postgres" / "PG_VERSION").exists()
+        # Reruns and other users find the same local user and the same rows.
+        user = ensure_local_user(first)
+        assert ensure_local_user(first) == user
+        sid = Sessions(first, user.id).create("kept across reruns").id
+        assert Sessions(get_database(config), user.id).get(sid).brain_dump.raw_content == "kept across reruns"
+        first.close()
+    finally:
+        stop_embedded(config.data_dir)
