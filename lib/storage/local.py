@@ -1,0 +1,74 @@
+"""Images as files under the data dir, served by the running app at `/app/static/images/`.
+
+`serve.py` mounts this folder on the app's own server, so a row's `public_url`
+is a same-origin URL the browser (and `st.image`) loads directly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from lib.errors import StorageError
+from lib.storage.base import ImageStore, StoredObject, check_path
+
+URL_PREFIX = "/app/static/images"
+
+
+def images_root(data_dir: Path) -> Path:
+    return data_dir / "images"
+
+
+class LocalImageStore(ImageStore):
+    name = "local"
+
+    def __init__(self, root: Path, url_prefix: str = URL_PREFIX):
+        self.root = Path(root).resolve()
+        self.url_prefix = url_prefix.rstrip("/")
+
+    def _file(self, path: str) -> Path:
+        target = (self.root / check_path(path)).resolve()
+        if not target.is_relative_to(self.root):  # a symlink inside the root could still point out
+            raise StorageError(f"Refused the storage path {path!r}: it leads outside the image folder.",
+                               fix="Use paths of the form user_id/session_id/file.png.")
+        return target
+
+    def put(self, path: str, data: bytes, content_type: str) -> StoredObject:
+        target = self._file(path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # "x": never overwrite, like an upload without upsert.
+            with open(target, "xb") as out:
+                out.write(data)
+        except FileExistsError:
+            raise StorageError(f"An image already exists at {path}.", fix="Generate the image again; it gets a new name.") from None
+        except OSError as exc:
+            raise StorageError(f"Could not write the image file ({exc.strerror or exc}).",
+                               fix=f"Check that {self.root} exists, is writable and has free space.") from exc
+        return StoredObject(path=path, public_url=self.url(path), size=len(data), content_type=content_type)
+
+    def delete(self, paths: list[str]) -> None:
+        for path in paths:
+            target = self._file(path)
+            try:
+                target.unlink(missing_ok=True)
+            except OSError as exc:
+                raise StorageError(f"Could not delete {path} ({exc.strerror or exc}).",
+                                   fix=f"Check the permissions of {self.root}.") from exc
+            # Tidy empty session/user folders; stop at the root.
+            parent = target.parent
+            while parent != self.root and parent.is_relative_to(self.root):
+                try:
+                    os.rmdir(parent)
+                except OSError:
+                    break
+                parent = parent.parent
+
+    def url(self, path: str) -> str:
+        return f"{self.url_prefix}/{check_path(path)}"
+
+    def read(self, path: str) -> bytes:
+        try:
+            return self._file(path).read_bytes()
+        except FileNotFoundError:
+            raise StorageError(f"The image file {path} is missing.", fix="Regenerate the image.") from None
