@@ -242,15 +242,27 @@ class Sessions:
             )
         return text
 
-    def create(self, raw_content: str, title: str | None = None) -> Session:
-        """The session and its brain dump, in one transaction: both exist or neither."""
+    def create(self, raw_content: str, title: str | None = None, *, create_token: object = None) -> Session:
+        """The session and its brain dump, in one transaction: both exist or neither.
+
+        With a `create_token`, creating twice with the same token (a double click)
+        returns the first session instead of making a second one.
+        """
         text = self.clean_brain_dump(raw_content)
+        token = uuid.UUID(str(create_token)) if create_token else None
         with self.db.as_user(self.user_id) as conn:
-            sid = conn.execute(
-                "insert into public.content_sessions (user_id, title, status) values (%s, %s, 'brain_dump') returning id",
-                [self.user_id, (title or provisional_title(text))[:200]],
-            ).fetchone()["id"]
-            conn.execute("insert into public.content_brain_dumps (session_id, raw_content) values (%s, %s)", [sid, text])
+            row = conn.execute(
+                "insert into public.content_sessions (user_id, title, status, create_token) values (%s, %s, 'brain_dump', %s)"
+                " on conflict (user_id, create_token) where create_token is not null do nothing returning id",
+                [self.user_id, (title or provisional_title(text))[:200], token],
+            ).fetchone()
+            if row is None:  # this token already made a session: that one is the answer
+                sid = conn.execute(
+                    "select id from public.content_sessions where user_id = %s and create_token = %s", [self.user_id, token]
+                ).fetchone()["id"]
+            else:
+                sid = row["id"]
+                conn.execute("insert into public.content_brain_dumps (session_id, raw_content) values (%s, %s)", [sid, text])
         return self.get(sid)
 
     def _touch(self, conn: psycopg.Connection, session_id: object, status: str | None = None) -> uuid.UUID:

@@ -200,3 +200,20 @@ def test_delete_removes_the_session_and_its_steps(sessions, db):
 ])
 def test_provisional_title(text, title):
     assert provisional_title(text) == title
+
+
+def test_the_same_create_token_makes_one_session(sessions):
+    token = "6f1c1f8e-4a55-4c8e-9a57-1f0c2b7e9d10"
+    first = sessions.create("double clicked notes", create_token=token)
+    second = sessions.create("double clicked notes", create_token=token)
+    assert second.id == first.id
+    assert [s.id for s in sessions.recent()] == [first.id]
+    third = sessions.create("double clicked notes", create_token="0a6f5a8e-0000-4c8e-9a57-1f0c2b7e9d10")
+    assert third.id != first.id
+
+
+def test_create_tokens_of_different_users_do_not_collide(db, sessions, user_b):
+    token = "6f1c1f8e-4a55-4c8e-9a57-1f0c2b7e9d10"
+    mine = sessions.create("mine", create_token=token)
+    theirs = Sessions(db, user_b).create("theirs", create_token=token)
+    assert theirs.id != mine.id and theirs.brain_dump.raw_content == "theirs"
