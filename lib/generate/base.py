@@ -1,0 +1,215 @@
+"""The one interface every generator provider implements, and its options.
+
+Public methods here check the inputs once for every provider (empty brain dump,
+unknown format or aspect ratio) and then call the provider's `_step` method.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Callable, ClassVar, Iterable, Iterator, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from lib.errors import InputError
+from lib.generate.imaging import ASPECT_RATIOS, DEFAULT_ASPECT_RATIO, parse_ratio
+from lib.generate.models import (
+    OUTPUT_FORMATS,
+    Draft,
+    ImageResult,
+    Outline,
+    OutlineSet,
+    Research,
+    ResearchItem,
+    Theme,
+    ThemeSet,
+    Usage,
+)
+
+TONES: tuple[str, ...] = ("professional", "friendly", "casual", "bold", "educational", "inspirational")
+LANGUAGES: tuple[str, ...] = (
+    "English", "Spanish", "French", "German", "Portuguese", "Italian", "Dutch",
+    "Polish", "Japanese", "Chinese", "Korean", "Hindi", "Arabic",
+)
+DRAFT_WORDS_MIN, DRAFT_WORDS_MAX = 150, 4000
+
+
+class GenerationOptions(BaseModel):
+    """What users ask such tools for: output language, tone, draft length.
+
+    The offline provider cannot translate: it keeps the brain dump's own
+    language and uses `tone` only for its connecting phrases.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    language: str = "English"
+    tone: str = "professional"
+    draft_words: int = Field(800, ge=DRAFT_WORDS_MIN, le=DRAFT_WORDS_MAX)
+
+    @field_validator("language", "tone")
+    @classmethod
+    def _short_text(cls, value: str) -> str:
+        value = " ".join(str(value).split())
+        if not value or len(value) > 40:
+            raise ValueError("must be 1 to 40 characters")
+        return value
+
+
+class DraftStream:
+    """An iterable of Markdown chunks; `.text`, `.model_used` and `.usage` once exhausted.
+
+    Providers pass a `producer(stream)` generator function; it may update
+    `stream.model_used` and `stream.usage` while it runs. Works with
+    `st.write_stream(stream)`; `result()` drains it and returns a `Draft`.
+    """
+
+    def __init__(self, producer: Callable[["DraftStream"], Iterator[str]], *, model_used: str):
+        self.model_used = model_used
+        self.usage = Usage()
+        self.done = False
+        self._parts: list[str] = []
+        self._iterator = producer(self)
+
+    def __iter__(self) -> "DraftStream":
+        return self
+
+    def __next__(self) -> str:
+        if self.done:
+            raise StopIteration
+        try:
+            chunk = next(self._iterator)
+        except StopIteration:
+            self.done = True
+            raise
+        self._parts.append(chunk)
+        return chunk
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def result(self) -> Draft:
+        for _ in self:
+            pass
+        return Draft(markdown=self.text.strip() + "\n", model_used=self.model_used, usage=self.usage)
+
+
+def _require_text(value: str, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"The {what} is empty.", fix=f"Write or paste the {what} first.")
+    return value
+
+
+def _options(options: GenerationOptions | None) -> GenerationOptions:
+    return options if options is not None else GenerationOptions()
+
+
+class Generator(ABC):
+    """Text and image generation for every pipeline step."""
+
+    name: ClassVar[str]
+    offline: ClassVar[bool] = False
+    text_model: str
+    image_model: str
+    image_models: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """Short description for the screen, e.g. 'offline demo mode'."""
+        return f"{self.name} ({self.text_model})"
+
+    # --- public API: validate, then delegate ---------------------------------
+
+    def themes(self, brain_dump: str, options: GenerationOptions | None = None) -> ThemeSet:
+        return self._themes(_require_text(brain_dump, "brain dump"), _options(options))
+
+    def research(self, brain_dump: str, theme: Theme, options: GenerationOptions | None = None) -> Research:
+        return self._research(_require_text(brain_dump, "brain dump"), theme, _options(options))
+
+    def outlines(
+        self,
+        brain_dump: str,
+        theme: Theme,
+        research_items: Sequence[ResearchItem],
+        options: GenerationOptions | None = None,
+    ) -> OutlineSet:
+        return self._outlines(_require_text(brain_dump, "brain dump"), theme, list(research_items), _options(options))
+
+    def draft_stream(
+        self,
+        brain_dump: str,
+        theme: Theme,
+        research_items: Sequence[ResearchItem],
+        outline: Outline,
+        options: GenerationOptions | None = None,
+    ) -> DraftStream:
+        return self._draft_stream(
+            _require_text(brain_dump, "brain dump"), theme, list(research_items), outline, _options(options)
+        )
+
+    def draft(
+        self,
+        brain_dump: str,
+        theme: Theme,
+        research_items: Sequence[ResearchItem],
+        outline: Outline,
+        options: GenerationOptions | None = None,
+    ) -> Draft:
+        return self.draft_stream(brain_dump, theme, research_items, outline, options).result()
+
+    def output(self, draft_markdown: str, fmt: str, options: GenerationOptions | None = None):
+        if fmt not in OUTPUT_FORMATS:
+            raise InputError(f"Unknown output format {fmt!r}.", fix=f"Use one of {', '.join(OUTPUT_FORMATS)}.")
+        return self._output(_require_text(draft_markdown, "draft"), fmt, _options(options))
+
+    def outputs(
+        self,
+        draft_markdown: str,
+        formats: Iterable[str] = OUTPUT_FORMATS,
+        options: GenerationOptions | None = None,
+    ) -> dict:
+        """One output per format, keyed by format name, in the order asked."""
+        return {fmt: self.output(draft_markdown, fmt, options) for fmt in dict.fromkeys(formats)}
+
+    def image(
+        self,
+        prompt: str,
+        negative_prompt: str = "",
+        model: str | None = None,
+        aspect_ratio: str = DEFAULT_ASPECT_RATIO,
+    ) -> ImageResult:
+        parse_ratio(aspect_ratio)
+        return self._image(_require_text(prompt, "image prompt").strip(), (negative_prompt or "").strip(), model or self.image_model, aspect_ratio)
+
+    # --- provider hooks --------------------------------------------------------
+
+    @abstractmethod
+    def _themes(self, brain_dump: str, options: GenerationOptions) -> ThemeSet: ...
+
+    @abstractmethod
+    def _research(self, brain_dump: str, theme: Theme, options: GenerationOptions) -> Research: ...
+
+    @abstractmethod
+    def _outlines(self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], options: GenerationOptions) -> OutlineSet: ...
+
+    @abstractmethod
+    def _draft_stream(
+        self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], outline: Outline, options: GenerationOptions
+    ) -> DraftStream: ...
+
+    @abstractmethod
+    def _output(self, draft_markdown: str, fmt: str, options: GenerationOptions): ...
+
+    @abstractmethod
+    def _image(self, prompt: str, negative_prompt: str, model: str, aspect_ratio: str) -> ImageResult: ...
+
+
+__all__ = [
+    "ASPECT_RATIOS",
+    "DraftStream",
+    "GenerationOptions",
+    "Generator",
+    "LANGUAGES",
+    "TONES",
+]

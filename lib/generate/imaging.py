@@ -1,0 +1,204 @@
+"""Pillow code shared by the image providers: aspect ratios, sizes, crops, PNGs.
+
+Both providers return images at *exactly* the requested ratio
+(`width * rh == height * rw`): the OpenAI provider asks for the closest size the
+model supports and crops the centre; the offline provider draws at the exact
+size from the start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import random
+from math import gcd
+
+from PIL import Image, ImageDraw, ImageFilter
+from PIL.PngImagePlugin import PngInfo
+
+from lib.errors import GeneratorBadOutput, InputError
+
+ASPECT_RATIOS: tuple[str, ...] = ("1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3")
+DEFAULT_ASPECT_RATIO = "16:9"
+LONG_SIDE = 1024
+
+# Sizes each model family accepts (width, height).
+MODEL_SIZES: dict[str, tuple[tuple[int, int], ...]] = {
+    "gpt-image": ((1024, 1024), (1536, 1024), (1024, 1536)),
+    "dall-e-3": ((1024, 1024), (1792, 1024), (1024, 1792)),
+    "dall-e-2": ((1024, 1024),),
+}
+
+
+def parse_ratio(aspect_ratio: str) -> tuple[int, int]:
+    """'16:9' -> (16, 9). Unknown ratios raise InputError."""
+    text = str(aspect_ratio or "").strip()
+    if text not in ASPECT_RATIOS:
+        raise InputError(
+            f"Aspect ratio {text!r} is not supported.",
+            fix=f"Pick one of {', '.join(ASPECT_RATIOS)}.",
+        )
+    w, h = (int(part) for part in text.split(":"))
+    g = gcd(w, h)
+    return w // g, h // g
+
+
+def exact_size(aspect_ratio: str, long_side: int = LONG_SIDE) -> tuple[int, int]:
+    """The largest size with exactly this ratio whose long side is at most `long_side`."""
+    rw, rh = parse_ratio(aspect_ratio)
+    unit = long_side // max(rw, rh)
+    return rw * unit, rh * unit
+
+
+def has_ratio(width: int, height: int, aspect_ratio: str) -> bool:
+    rw, rh = parse_ratio(aspect_ratio)
+    return width * rh == height * rw
+
+
+def model_family(model: str) -> str:
+    name = model.lower()
+    if name.startswith("dall-e-3"):
+        return "dall-e-3"
+    if name.startswith("dall-e-2"):
+        return "dall-e-2"
+    return "gpt-image"
+
+
+def request_size(model: str, aspect_ratio: str) -> tuple[int, int]:
+    """The supported size of `model` that needs the smallest crop to reach the ratio."""
+    rw, rh = parse_ratio(aspect_ratio)
+    target = math.log(rw / rh)
+    sizes = MODEL_SIZES[model_family(model)]
+    return min(sizes, key=lambda s: (abs(math.log(s[0] / s[1]) - target), -s[0] * s[1]))
+
+
+def crop_box(width: int, height: int, aspect_ratio: str) -> tuple[int, int, int, int]:
+    """Centred box of the largest exact-ratio area inside width x height."""
+    rw, rh = parse_ratio(aspect_ratio)
+    unit = min(width // rw, height // rh)
+    if unit < 1:
+        raise InputError(f"An image of {width}x{height} is too small for {aspect_ratio}.")
+    cw, ch = rw * unit, rh * unit
+    left, top = (width - cw) // 2, (height - ch) // 2
+    return left, top, left + cw, top + ch
+
+
+def crop_to_ratio(image: Image.Image, aspect_ratio: str) -> Image.Image:
+    box = crop_box(image.width, image.height, aspect_ratio)
+    if box == (0, 0, image.width, image.height):
+        return image
+    return image.crop(box)
+
+
+def to_png_bytes(image: Image.Image, text: dict[str, str] | None = None) -> bytes:
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+    info = PngInfo()
+    for key, value in (text or {}).items():
+        info.add_text(key, value[:2000])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
+
+
+def normalise_png(data: bytes, aspect_ratio: str) -> tuple[bytes, int, int, tuple[int, int]]:
+    """Decode any image the provider returned, crop it to the exact ratio, re-encode as PNG.
+
+    Returns (png_bytes, width, height, (original_width, original_height)).
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as decoded:
+            decoded.load()
+            original = decoded.size
+            image = crop_to_ratio(decoded.copy(), aspect_ratio)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise GeneratorBadOutput(
+            "The image service returned data that is not a readable image.",
+            fix="Try again; if it keeps happening, pick another image model.",
+        ) from exc
+    return to_png_bytes(image), image.width, image.height, original
+
+
+def fold_negative_prompt(prompt: str, negative_prompt: str | None) -> str:
+    """Image APIs have no negative prompt: say it in words."""
+    prompt = prompt.strip()
+    negative = (negative_prompt or "").strip()
+    if not negative:
+        return prompt
+    return f"{prompt}\n\nAvoid: {negative}."
+
+
+# --- offline drawing --------------------------------------------------------
+
+
+def _palette(rng: random.Random) -> list[tuple[int, int, int]]:
+    base = rng.random()
+    colours = []
+    for step in (0.0, 0.08, 0.45, 0.55, 0.92):
+        hue = (base + step + rng.uniform(-0.03, 0.03)) % 1.0
+        colours.append(_hsv(hue, rng.uniform(0.35, 0.85), rng.uniform(0.35, 0.95)))
+    return colours
+
+
+def _hsv(h: float, s: float, v: float) -> tuple[int, int, int]:
+    i = int(h * 6) % 6
+    f = h * 6 - int(h * 6)
+    p, q, t = v * (1 - s), v * (1 - f * s), v * (1 - (1 - f) * s)
+    r, g, b = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)][i]
+    return int(r * 255), int(g * 255), int(b * 255)
+
+
+def _gradient(size: tuple[int, int], start: tuple[int, int, int], end: tuple[int, int, int], angle: float) -> Image.Image:
+    width, height = size
+    diagonal = int(math.hypot(width, height)) + 2
+    mask = Image.linear_gradient("L").resize((diagonal, diagonal)).rotate(angle, resample=Image.Resampling.BILINEAR)
+    left, top = (diagonal - width) // 2, (diagonal - height) // 2
+    mask = mask.crop((left, top, left + width, top + height))
+    return Image.composite(Image.new("RGB", size, end), Image.new("RGB", size, start), mask)
+
+
+def render_offline_image(prompt: str, negative_prompt: str, model: str, aspect_ratio: str) -> tuple[bytes, int, int, str]:
+    """Draw an abstract picture seeded by SHA-256 of the inputs, at the exact ratio.
+
+    Returns (png_bytes, width, height, seed_hex). Same inputs, same bytes.
+    """
+    width, height = exact_size(aspect_ratio)
+    digest = hashlib.sha256("\x1f".join([prompt, negative_prompt, model, aspect_ratio]).encode("utf-8")).hexdigest()
+    rng = random.Random(int(digest, 16))
+    colours = _palette(rng)
+    image = _gradient((width, height), colours[0], colours[2], rng.uniform(0, 360))
+    short = min(width, height)
+    blur = ImageFilter.GaussianBlur(radius=short / 90)
+    for _ in range(rng.randint(5, 9)):
+        colour = rng.choice(colours[1:])
+        mask = Image.new("L", (width, height), 0)
+        draw = ImageDraw.Draw(mask)
+        alpha = rng.randint(70, 170)
+        kind = rng.choice(("circle", "circle", "rect", "poly"))
+        cx, cy = rng.uniform(-0.1, 1.1) * width, rng.uniform(-0.1, 1.1) * height
+        radius = rng.uniform(0.08, 0.45) * short
+        if kind == "circle":
+            draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=alpha)
+        elif kind == "rect":
+            draw.rounded_rectangle(
+                (cx - radius, cy - radius * 0.6, cx + radius, cy + radius * 0.6),
+                radius=int(radius * 0.2),
+                fill=alpha,
+            )
+        else:
+            sides = rng.randint(3, 6)
+            turn = rng.uniform(0, math.tau)
+            points = [
+                (cx + radius * math.cos(turn + k * math.tau / sides), cy + radius * math.sin(turn + k * math.tau / sides))
+                for k in range(sides)
+            ]
+            draw.polygon(points, fill=alpha)
+        image.paste(colour, (0, 0, width, height), mask.filter(blur))
+
+    draw = ImageDraw.Draw(image)
+    for _ in range(rng.randint(2, 4)):
+        y0, y1 = rng.uniform(0, height), rng.uniform(0, height)
+        draw.line((0, y0, width, y1), fill=colours[4], width=max(2, short // 180))
+    png = to_png_bytes(image, {"Software": "Content Studio offline renderer", "Description": prompt})
+    return png, width, height, digest[:16]

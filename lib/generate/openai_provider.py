@@ -1,0 +1,316 @@
+"""The OpenAI provider: Chat Completions with Structured Outputs, streaming drafts, images.
+
+Works against OpenAI and any OpenAI-compatible server (`OPENAI_BASE_URL`:
+Ollama, vLLM, LM Studio). The client is built with `max_retries=0`; this module
+retries 429/5xx itself with exponential backoff, a bounded number of times,
+with an injectable `sleep` so tests neither wait nor guess.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import time
+from typing import Any, Callable, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+import openai
+from pydantic import BaseModel, ValidationError
+
+from lib.errors import GeneratorBadOutput, GeneratorRefused, InputError
+from lib.generate import formats, prompts
+from lib.generate.base import DraftStream, GenerationOptions, Generator
+from lib.generate.imaging import fold_negative_prompt, model_family, normalise_png, request_size
+from lib.generate.models import (
+    OUTPUT_CONTENT_MODELS,
+    OUTPUT_MODELS,
+    ImageResult,
+    Outline,
+    OutlineSet,
+    OutlineSetContent,
+    Research,
+    ResearchContent,
+    ResearchItem,
+    Theme,
+    ThemeSet,
+    ThemeSetContent,
+    Usage,
+)
+from lib.generate.openai_errors import is_retryable, map_error
+
+T = TypeVar("T", bound=BaseModel)
+IMAGE_MODELS = ("gpt-image-1", "dall-e-3")
+PROMPT_LIMITS = {"dall-e-3": 4000, "dall-e-2": 1000, "gpt-image": 32000}
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+
+
+def usage_of(response: Any) -> Usage:
+    raw = getattr(response, "usage", None)
+    if raw is None:
+        return Usage()
+    prompt = getattr(raw, "prompt_tokens", None) or getattr(raw, "input_tokens", None) or 0
+    completion = getattr(raw, "completion_tokens", None) or getattr(raw, "output_tokens", None) or 0
+    total = getattr(raw, "total_tokens", None) or prompt + completion
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=total)
+
+
+class OpenAIGenerator(Generator):
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        text_model: str = "gpt-4o-mini",
+        image_model: str = "gpt-image-1",
+        timeout: float = 60.0,
+        max_retries: int = 3,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        backoff_base: float = 1.0,
+        backoff_max: float = 30.0,
+    ):
+        self.text_model = text_model
+        self.image_model = image_model
+        self.image_models = tuple(dict.fromkeys((image_model, *IMAGE_MODELS)))
+        self.timeout = float(timeout)
+        self.max_retries = max(0, int(max_retries))
+        self._sleep = sleep
+        self._backoff = (backoff_base, backoff_max)
+        self._api_key = api_key
+        self._http_client = http_client
+        self.host = (urlsplit(base_url).netloc.rsplit("@", 1)[-1] or base_url) if base_url else "api.openai.com"
+        self._client = openai.OpenAI(
+            api_key=api_key, base_url=base_url, timeout=self.timeout, max_retries=0, http_client=http_client
+        )
+
+    @classmethod
+    def from_config(cls, config: Any, **kwargs: Any) -> "OpenAIGenerator":
+        return cls(
+            api_key=config.openai_api_key,
+            base_url=config.openai_base_url,
+            text_model=config.openai_text_model,
+            image_model=config.openai_image_model,
+            timeout=config.openai_timeout,
+            max_retries=config.openai_max_retries,
+            **kwargs,
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{'OpenAI' if self.host == 'api.openai.com' else self.host} · {self.text_model}"
+
+    # --- transport: bounded retries, mapped errors -------------------------------------
+
+    def _error(self, exc: BaseException, model: str, retries: int = 0):
+        return map_error(exc, host=self.host, model=model, timeout=self.timeout, retries=retries, api_key=self._api_key)
+
+    def _delay(self, attempt: int, exc: BaseException) -> float:
+        base, cap = self._backoff
+        delay = base * 2**attempt
+        response = getattr(exc, "response", None)
+        if response is not None:
+            headers = response.headers
+            try:
+                if headers.get("retry-after-ms"):
+                    delay = max(delay, float(headers["retry-after-ms"]) / 1000)
+                elif headers.get("retry-after"):
+                    delay = max(delay, float(headers["retry-after"]))
+            except ValueError:
+                pass
+        return min(delay, cap)
+
+    def _call(self, fn: Callable[..., Any], for_model: str, /, **kwargs: Any) -> Any:
+        """`fn(**kwargs)`, retried on 429/5xx up to `max_retries` times with exponential backoff."""
+        for attempt in range(self.max_retries + 1):
+            try:
+                return fn(**kwargs)
+            except openai.OpenAIError as exc:
+                if not is_retryable(exc) or attempt == self.max_retries:
+                    raise self._error(exc, for_model, retries=attempt) from None
+                self._sleep(self._delay(attempt, exc))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _structured(
+        self, step: str, schema: type[T], messages: list[dict[str, str]], check: Callable[[T], None] | None = None
+    ) -> tuple[T, str, Usage]:
+        """Ask for JSON in `schema`; a malformed reply is retried once with the error, then GeneratorBadOutput."""
+        usage, conversation, problem = Usage(), list(messages), ""
+        for attempt in range(2):
+            response = self._call(
+                self._client.chat.completions.create,
+                self.text_model,
+                model=self.text_model,
+                messages=conversation,
+                response_format=prompts.response_format(step, schema),
+            )
+            usage += usage_of(response)
+            choice = response.choices[0] if response.choices else None
+            content = (choice.message.content or "") if choice else ""
+            if choice is not None and (getattr(choice.message, "refusal", None) or choice.finish_reason == "content_filter"):
+                raise GeneratorRefused(
+                    f"The model declined to write the {step.replace('_', ' ')}.",
+                    fix="Rephrase the notes without content that could be read as harmful, and try again.",
+                )
+            try:
+                parsed = schema.model_validate_json(_FENCE.sub(r"\1", content.strip()))
+                if check:
+                    check(parsed)
+                return parsed, response.model or self.text_model, usage
+            except (ValidationError, ValueError) as exc:
+                problem = _describe(exc, choice.finish_reason if choice else None)
+            conversation = [
+                *messages,
+                {"role": "assistant", "content": content[:4000]},
+                {"role": "user", "content": f"That reply was not valid: {problem}. Reply again with only the JSON object matching the schema."},
+            ]
+        raise GeneratorBadOutput(
+            f"The model {self.text_model} did not return usable {step.replace('_', ' ')} twice ({problem}).",
+            fix="Try again. If it keeps happening, choose a model that supports Structured Outputs in OPENAI_TEXT_MODEL.",
+        )
+
+    # --- steps -----------------------------------------------------------------------
+
+    def _themes(self, brain_dump: str, options: GenerationOptions) -> ThemeSet:
+        def check(reply: ThemeSetContent) -> None:
+            if len(reply.themes) < 3:
+                raise ValueError(f"expected 3 to 7 themes, got {len(reply.themes)}")
+
+        reply, model, usage = self._structured("themes", ThemeSetContent, prompts.themes_messages(brain_dump, options), check)
+        themes = [Theme(**t.model_dump()) for t in reply.themes[:7]]
+        return ThemeSet(themes=themes, model_used=model, usage=usage)
+
+    def _research(self, brain_dump: str, theme: Theme, options: GenerationOptions) -> Research:
+        reply, model, usage = self._structured("research", ResearchContent, prompts.research_messages(brain_dump, theme, options))
+        items: list[ResearchItem] = []
+        items += [ResearchItem(kind="insight", text=t) for t in reply.insights]
+        items += [ResearchItem(kind="fact", text=f.text, source=(f.source or None)) for f in reply.facts]
+        items += [ResearchItem(kind="counterpoint", text=t) for t in reply.counterpoints]
+        items += [ResearchItem(kind="question", text=t) for t in reply.open_questions]
+        items += [ResearchItem(kind="source", text=s.title or s.url or "", source=s.url or None) for s in reply.sources]
+        unique = {(i.kind, i.text.strip().casefold()): i for i in reversed(items) if i.text.strip()}
+        ordered = [i for i in items if unique.get((i.kind, i.text.strip().casefold())) is i]
+        return Research(theme_id=theme.id, theme_title=theme.title, items=ordered, model_used=model, usage=usage)
+
+    def _outlines(self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], options: GenerationOptions) -> OutlineSet:
+        def check(reply: OutlineSetContent) -> None:
+            if len(reply.outlines) < 2:
+                raise ValueError(f"expected 2 or 3 outlines, got {len(reply.outlines)}")
+
+        messages = prompts.outlines_messages(brain_dump, theme, research_items, options)
+        reply, model, usage = self._structured("outlines", OutlineSetContent, messages, check)
+        outlines = [Outline(**o.model_dump()) for o in reply.outlines[:3]]
+        return OutlineSet(outlines=outlines, model_used=model, usage=usage)
+
+    def _draft_stream(
+        self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], outline: Outline, options: GenerationOptions
+    ) -> DraftStream:
+        response = self._call(
+            self._client.chat.completions.create,
+            self.text_model,
+            model=self.text_model,
+            messages=prompts.draft_messages(brain_dump, theme, research_items, outline, options),
+            stream=True,
+            stream_options={"include_usage": True},
+        )
+
+        def produce(stream: DraftStream):
+            wrote = False
+            try:
+                for chunk in response:
+                    stream.model_used = getattr(chunk, "model", None) or stream.model_used
+                    if getattr(chunk, "usage", None):
+                        stream.usage = usage_of(chunk)
+                    for choice in chunk.choices or []:
+                        if choice.finish_reason == "content_filter":
+                            raise GeneratorRefused(
+                                "The model stopped writing the draft under its content policy.",
+                                fix="Edit the outline or notes and try again.",
+                            )
+                        text = choice.delta.content if choice.delta else None
+                        if text:
+                            wrote = True
+                            yield text
+            except (openai.OpenAIError, httpx.HTTPError, OSError) as exc:
+                raise self._error(exc, self.text_model) from None
+            except Exception as exc:  # httpx2 errors during the stream
+                if type(exc).__module__.startswith("httpx"):
+                    raise self._error(exc, self.text_model) from None
+                raise
+            finally:
+                response.close()
+            if not wrote:
+                raise GeneratorBadOutput(
+                    f"The model {self.text_model} returned an empty draft.",
+                    fix="Try again; if it keeps happening, choose another model in OPENAI_TEXT_MODEL.",
+                )
+
+        return DraftStream(produce, model_used=self.text_model)
+
+    def _output(self, draft_markdown: str, fmt: str, options: GenerationOptions):
+        schema = OUTPUT_CONTENT_MODELS[fmt]
+        reply, model, usage = self._structured(fmt, schema, prompts.output_messages(draft_markdown, fmt, options))
+        content = formats.enforce(fmt, reply)
+        return OUTPUT_MODELS[fmt](**content.model_dump(), model_used=model, usage=usage)
+
+    def _image(self, prompt: str, negative_prompt: str, model: str, aspect_ratio: str) -> ImageResult:
+        family = model_family(model)
+        text = fold_negative_prompt(prompt, negative_prompt)
+        if len(text) > PROMPT_LIMITS[family]:
+            raise InputError(
+                f"The image prompt is {len(text):,} characters; {model} accepts at most {PROMPT_LIMITS[family]:,}.",
+                fix="Shorten the prompt or the negative prompt.",
+            )
+        width, height = request_size(model, aspect_ratio)
+        kwargs: dict[str, Any] = {"model": model, "prompt": text, "size": f"{width}x{height}", "n": 1}
+        if family.startswith("dall-e"):
+            kwargs["response_format"] = "b64_json"
+        response = self._call(self._client.images.generate, model, **kwargs)
+        data = response.data[0] if response.data else None
+        raw = self._image_bytes(data, model)
+        png, out_w, out_h, original = normalise_png(raw, aspect_ratio)
+        metadata = {"requested_size": f"{width}x{height}", "returned_size": f"{original[0]}x{original[1]}"}
+        if data is not None and getattr(data, "revised_prompt", None):
+            metadata["revised_prompt"] = data.revised_prompt
+        return ImageResult(
+            png_bytes=png,
+            width=out_w,
+            height=out_h,
+            aspect_ratio=aspect_ratio,
+            prompt=prompt,
+            negative_prompt=negative_prompt,
+            model_used=model,
+            usage=usage_of(response),
+            metadata=metadata,
+        )
+
+    def _image_bytes(self, data: Any, model: str) -> bytes:
+        if data is not None and getattr(data, "b64_json", None):
+            try:
+                return base64.b64decode(data.b64_json, validate=False)
+            except (ValueError, TypeError):
+                pass
+        elif data is not None and getattr(data, "url", None):  # some compatible servers return a URL
+            try:
+                client = self._http_client or httpx.Client(timeout=self.timeout)
+                reply = client.get(data.url, timeout=self.timeout)
+                reply.raise_for_status()
+                return reply.content
+            except httpx.HTTPError as exc:
+                raise self._error(exc, model) from None
+        raise GeneratorBadOutput(
+            f"The image service returned no image for {model}.",
+            fix="Try again; if it keeps happening, pick another image model.",
+        )
+
+
+def _describe(exc: Exception, finish_reason: str | None) -> str:
+    if finish_reason == "length":
+        return "the reply was cut off (too long)"
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ())) or "reply"
+        return f"{where}: {first.get('msg', 'invalid')}"[:200]
+    return str(exc)[:200]

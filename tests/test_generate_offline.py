@@ -1,0 +1,311 @@
+"""The offline generator over real, varied inputs: ranges, traceability, determinism, limits, speed."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from lib.errors import InputError
+from lib.generate import (
+    OUTPUT_FORMATS,
+    GenerationOptions,
+    OutlineSet,
+    OutputAdapter,
+    Research,
+    ThemeSet,
+)
+from lib.generate.formats import LIMITS, x_length
+from lib.generate.offline import TITLE_TEMPLATES, OfflineGenerator, analyse
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "generate"
+SMALL = ["paragraph", "messy_brain_dump", "one_sentence", "multilingual"]
+
+
+def text_of(name: str) -> str:
+    if name == "large_100k":
+        return large_input()
+    return (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def large_input(size: int = 100_000) -> str:
+    """100,000 characters of meeting notes: every fixture line, each time from another meeting."""
+    lines = [line for name in SMALL for line in text_of(name).splitlines() if line.strip()]
+    out, i = [], 0
+    while sum(len(x) + 1 for x in out) < size:
+        out.append(f"Meeting {i // len(lines) + 1}, item {i % len(lines) + 1}: {lines[i % len(lines)]}")
+        i += 1
+    return "\n".join(out)[:size]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def words(text: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"\w+", text)}
+
+
+GLUE = words(" ".join(TITLE_TEMPLATES))
+
+
+@pytest.fixture(scope="module")
+def gen() -> OfflineGenerator:
+    return OfflineGenerator()
+
+
+@pytest.fixture(scope="module", params=SMALL + ["large_100k"])
+def case(request, gen):
+    text = text_of(request.param)
+    themes = gen.themes(text)
+    return request.param, text, themes
+
+
+def test_large_input_is_really_100k():
+    assert len(large_input()) == 100_000
+
+
+# --- themes -----------------------------------------------------------------
+
+
+def test_theme_count_is_3_to_7_with_distinct_titles(case):
+    _, _, themes = case
+    assert 3 <= len(themes.themes) <= 7
+    titles = [t.title.casefold() for t in themes.themes]
+    assert len(set(titles)) == len(titles)
+    assert len({t.id for t in themes.themes}) == len(themes.themes)
+    assert themes.model_used == "offline"
+    assert themes.usage.total_tokens == 0
+
+
+def test_every_key_point_and_summary_is_traceable_to_the_input(case):
+    _, text, themes = case
+    source = flat(text)
+    for theme in themes.themes:
+        assert theme.key_points, theme
+        for point in [theme.summary, *theme.key_points]:
+            assert flat(point.rstrip("…")) in source, point
+            assert all(word in source for word in words(point)), point  # word by word (CJK runs too)
+
+
+def test_titles_and_angles_name_phrases_from_the_input(case):
+    _, text, themes = case
+    source = flat(text)
+    for theme in themes.themes:
+        content = words(theme.title) - GLUE
+        assert content and all(word in source for word in content), theme.title
+        assert any(word in source for word in words(theme.angle) - GLUE), theme.angle
+
+
+def test_messy_dump_themes_name_its_real_topics(gen):
+    themes = gen.themes(text_of("messy_brain_dump"))
+    titles = " ".join(t.title.casefold() for t in themes.themes)
+    assert "onboarding" in titles and ("hire" in titles or "buddy" in titles)
+
+
+def test_one_sentence_still_gives_three_themes_from_its_phrases(gen):
+    text = text_of("one_sentence")
+    themes = gen.themes(text)
+    assert len(themes.themes) >= 3
+    assert len({frozenset(words(t.title) - GLUE) for t in themes.themes}) >= 3
+
+
+def test_empty_or_wordless_input_is_refused_with_a_fix(gen):
+    with pytest.raises(InputError, match="empty"):
+        gen.themes("   \n ")
+    with pytest.raises(InputError, match="no words"):
+        gen.themes("🚀🔥 ✨ https://example.com")
+
+
+def test_same_input_gives_identical_output(gen):
+    text = text_of("messy_brain_dump")
+    first = gen.themes(text).model_dump(mode="json")
+    analyse.cache_clear()
+    assert OfflineGenerator().themes(text).model_dump(mode="json") == first
+
+
+def test_output_does_not_depend_on_hash_seed():
+    script = (
+        "import json,sys;from lib.generate.offline import OfflineGenerator as G;g=G();"
+        "t=open(sys.argv[1],encoding='utf-8').read();s=g.themes(t);r=g.research(t,s.themes[0]);"
+        "o=g.outlines(t,s.themes[0],r.items);d=g.draft(t,s.themes[0],r.items,o.outlines[0]);"
+        "print(json.dumps([s.model_dump(mode='json'),r.model_dump(mode='json'),o.model_dump(mode='json'),d.markdown]))"
+    )
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(FIXTURES / "messy_brain_dump.txt")],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True,
+        )
+        runs.append(done.stdout)
+    assert runs[0] == runs[1]
+
+
+# --- research, outlines, draft -------------------------------------------------
+
+
+def test_research_has_every_kind_flags_unsourced_facts_and_stays_traceable(gen):
+    text = text_of("messy_brain_dump")
+    theme = gen.themes(text).themes[0]
+    research = gen.research(text, theme)
+    kinds = {item.kind for item in research.items}
+    assert kinds == {"insight", "fact", "counterpoint", "question", "source"}
+    assert len({i.id for i in research.items}) == len(research.items)
+    assert research.theme_id == theme.id
+    for fact in research.of("fact"):
+        assert fact.verify == (not fact.source)
+    assert any(f.verify for f in research.of("fact"))
+    assert [s.source for s in research.of("source")] == [
+        "https://www.gallup.com/workplace/353096/practical-tips-leaders-better-onboarding-process.aspx"
+    ]
+    source = flat(text)
+    for item in research.of("insight") + research.of("fact") + research.of("counterpoint"):
+        assert flat(item.text.rstrip("…")) in source, item.text
+    # The notes' own questions come first; generated ones ask to verify.
+    questions = [q.text for q in research.of("question")]
+    assert any(flat(q) in source for q in questions)
+    assert any(q.startswith("What is the original source") for q in questions)
+    # Stable ids: the same research again has the same ids.
+    assert [i.id for i in gen.research(text, theme).items] == [i.id for i in research.items]
+
+
+def test_outlines_are_two_or_three_distinct_structures(case, gen):
+    _, text, themes = case
+    theme = themes.themes[0]
+    research = gen.research(text, theme)
+    outlines = gen.outlines(text, theme, research.items).outlines
+    assert 2 <= len(outlines) <= 3
+    assert len({o.structure for o in outlines}) == len(outlines)
+    assert len({o.title for o in outlines}) == len(outlines)
+    for outline in outlines:
+        assert outline.hook and outline.call_to_action and outline.sections
+        headings = [s.heading for s in outline.sections]
+        assert len(set(headings)) == len(headings)
+        assert all(s.points for s in outline.sections)
+
+
+def test_outlines_use_only_the_kept_research(gen):
+    text = text_of("messy_brain_dump")
+    theme = gen.themes(text).themes[0]
+    research = gen.research(text, theme)
+    kept = research.of("insight")[:2] + research.of("fact")[:1]
+    points = {p for o in gen.outlines(text, theme, kept).outlines for s in o.sections for p in s.points}
+    assert points <= {i.text for i in kept}
+
+
+def test_draft_streams_markdown_built_from_the_outline(gen):
+    text = text_of("messy_brain_dump")
+    theme = gen.themes(text).themes[0]
+    research = gen.research(text, theme)
+    outline = gen.outlines(text, theme, research.items).outlines[0]
+    stream = gen.draft_stream(text, theme, research.items, outline, GenerationOptions(draft_words=400))
+    chunks = list(stream)
+    assert len(chunks) >= 3 and stream.done
+    draft = stream.result()
+    assert draft.markdown.strip() == "".join(chunks).strip()
+    assert draft.markdown.startswith(f"# {outline.title}\n")
+    for section in outline.sections:
+        assert f"## {section.heading}" in draft.markdown
+    assert "*(verify)*" in draft.markdown
+    assert 100 <= draft.word_count <= 400 * 1.25
+    assert (draft.model_used, draft.usage.total_tokens) == ("offline", 0)
+
+
+def test_draft_length_follows_the_option(gen):
+    text = large_input()
+    theme = gen.themes(text).themes[0]
+    research = gen.research(text, theme)
+    outline = gen.outlines(text, theme, research.items).outlines[0]
+    short = gen.draft(text, theme, research.items, outline, GenerationOptions(draft_words=200))
+    long = gen.draft(text, theme, research.items, outline, GenerationOptions(draft_words=1500))
+    assert short.word_count < long.word_count
+    assert long.word_count <= 1500 * 1.15
+
+
+# --- outputs ------------------------------------------------------------------
+
+
+def _draft_for(gen, text, words=800):
+    theme = gen.themes(text).themes[0]
+    research = gen.research(text, theme)
+    outline = gen.outlines(text, theme, research.items).outlines[0]
+    return gen.draft(text, theme, research.items, outline, GenerationOptions(draft_words=words)).markdown
+
+
+@pytest.mark.parametrize("name,words", [(n, 800) for n in SMALL] + [("large_100k", 4000)])
+def test_outputs_respect_every_platform_limit(gen, name, words):
+    outputs = gen.outputs(_draft_for(gen, text_of(name), words))
+    assert list(outputs) == list(OUTPUT_FORMATS)
+
+    posts = outputs["x_thread"].posts
+    assert len(posts) >= 2
+    for i, post in enumerate(posts, 1):
+        assert len(post) <= 280 and x_length(post) <= 280, post
+        assert post.endswith(f" {i}/{len(posts)}")
+    assert len(outputs["linkedin_post"].text) <= 3000
+    insta = outputs["instagram_caption"]
+    assert len(insta.content) <= LIMITS["instagram_caption"]["max_chars"]
+    assert len(insta.hashtags) <= 30 and all(re.fullmatch(r"#\w+", t) for t in insta.hashtags)
+    seo = outputs["blog_seo"]
+    assert len(seo.title) <= 60 and len(seo.meta_description) <= 160
+    assert re.fullmatch(r"[\w]+(?:-[\w]+)*", seo.slug) and seo.slug == seo.slug.casefold()
+    letter = outputs["newsletter"]
+    assert len(letter.subject) <= 70 and len(letter.preview) <= 140 and letter.body_markdown
+    for output in outputs.values():
+        assert output.model_used == "offline"
+
+
+def test_long_draft_is_trimmed_into_linkedin_and_x_limits(gen):
+    sentences = " ".join(f"Lesson {i} about remote onboarding is that buddies and written docs beat live calls for new hires." for i in range(80))
+    draft = "# Remote onboarding\n\n" + sentences + "\n\n" + "".join(
+        f"## Part {i}\n\n{sentences}\n\n" for i in range(12)
+    ) + "## Next steps\n\nWrite your onboarding doc today.\n"
+    outputs = gen.outputs(draft, ["linkedin_post", "x_thread"])
+    assert len(outputs["linkedin_post"].text) <= 3000
+    assert all(x_length(p) <= 280 for p in outputs["x_thread"].posts)
+    assert len(outputs["x_thread"].posts) <= LIMITS["x_thread"]["max_posts"]
+
+
+def test_results_round_trip_through_json(gen):
+    text = text_of("multilingual")
+    themes = gen.themes(text)
+    research = gen.research(text, themes.themes[1])
+    outlines = gen.outlines(text, themes.themes[1], research.items)
+    for model, cls in ((themes, ThemeSet), (research, Research), (outlines, OutlineSet)):
+        stored = json.loads(json.dumps(model.model_dump(mode="json")))
+        assert cls.model_validate(stored) == model
+    draft = _draft_for(gen, text)
+    for output in gen.outputs(draft).values():
+        stored = json.loads(json.dumps(output.model_dump(mode="json")))
+        assert stored["content"] == output.content
+        assert OutputAdapter.validate_python(stored) == output
+
+
+def test_unknown_format_and_bad_options_are_refused(gen):
+    with pytest.raises(InputError, match="Unknown output format"):
+        gen.output("# Draft\n\nText.", "tiktok_script")
+    with pytest.raises(ValidationError):
+        GenerationOptions(draft_words=10)
+    with pytest.raises(ValidationError):
+        GenerationOptions(language="")
+
+
+def test_whole_pipeline_on_100k_characters_is_fast(gen):
+    text = large_input()
+    analyse.cache_clear()
+    started = time.perf_counter()
+    theme = gen.themes(text).themes[0]
+    research = gen.research(text, theme)
+    outline = gen.outlines(text, theme, research.items).outlines[0]
+    draft = gen.draft(text, theme, research.items, outline)
+    gen.outputs(draft.markdown)
+    assert time.perf_counter() - started < 2.0
