@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 import uuid
 import warnings
 from pathlib import Path
@@ -59,8 +60,9 @@ def start_server(path: Path) -> PgServer:
 
 
 @pytest.fixture(scope="session")
-def pg(tmp_path_factory) -> PgServer:
-    server = start_server(tmp_path_factory.mktemp("pg") / "data")
+def pg() -> PgServer:
+    # Not under pytest's tmp dir: a concurrent pytest run may prune that while this server runs.
+    server = start_server(Path(tempfile.mkdtemp(prefix="content-studio-pg-")) / "data")
     yield server
     server.server.cleanup()
 

@@ -1,0 +1,268 @@
+"""The image pipeline: generate -> thumbnail -> store -> `generated_images` row.
+
+No image is lost: when the store refuses an upload, the image and its
+thumbnail stay in the local spool, the row is written with `storage_path`
+NULL and the error in `metadata`, and `retry_upload` later completes that
+same row. Deleting an image or a session removes its stored objects too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import psycopg
+
+from lib.db import Database
+from lib.errors import DatabaseError, NotFoundError, SessionNotFound, StorageError
+from lib.generate.models import ImageResult
+from lib.session import parse_session_id
+from lib.spool import Spool
+from lib.storage.base import ImageStore, object_path
+from lib.thumbnails import make_thumbnail
+
+_COLUMNS = ("id, user_id, session_id, storage_path, public_url, prompt, negative_prompt, model_used, aspect_ratio,"
+            " width, height, file_size, mime_type, metadata, created_at")
+
+
+class ImageNotFound(NotFoundError):
+    def __init__(self):
+        super().__init__("This image was not found.", fix="Open the Gallery to see the images you have.")
+
+
+def parse_image_id(value: object) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value).strip())
+    except (ValueError, AttributeError, TypeError):
+        raise ImageNotFound() from None
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    session_id: uuid.UUID | None
+    storage_path: str | None
+    public_url: str | None
+    prompt: str
+    negative_prompt: str | None
+    model_used: str
+    aspect_ratio: str
+    width: int | None
+    height: int | None
+    file_size: int | None
+    mime_type: str
+    metadata: dict
+    created_at: datetime
+
+    @property
+    def uploaded(self) -> bool:
+        return self.storage_path is not None
+
+    @property
+    def thumbnail(self) -> dict:
+        return self.metadata.get("thumbnail") or {}
+
+    @property
+    def upload_error(self) -> str | None:
+        return (self.metadata.get("upload_error") or {}).get("message")
+
+    @property
+    def object_paths(self) -> list[str]:
+        return [p for p in (self.metadata.get("object_path"), self.thumbnail.get("path")) if p]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.id}.png"
+
+
+def _names(image_id: uuid.UUID) -> tuple[str, str]:
+    return f"{image_id}.png", f"{image_id}.thumb.webp"
+
+
+class Images:
+    """One user's images. Rows go through RLS as that user; bytes through `store` (or the spool)."""
+
+    def __init__(self, db: Database, user_id: uuid.UUID | str, store: ImageStore, spool: Spool, generator=None):
+        self.db = db
+        self.user_id = uuid.UUID(str(user_id))
+        self.store = store
+        self.spool = spool
+        self.generator = generator
+
+    # -- making ---------------------------------------------------------------
+    def generate(self, prompt: str, negative_prompt: str = "", model: str | None = None,
+                 aspect_ratio: str = "16:9", session_id: object = None) -> ImageRecord:
+        sid = parse_session_id(session_id) if session_id else None
+        if sid is not None:
+            self._check_session(sid)  # before spending a generation on a session that is not ours
+        result = self.generator.image(prompt, negative_prompt, model, aspect_ratio)
+        return self.save(result, sid)
+
+    def regenerate(self, image_id: object) -> ImageRecord:
+        """Same prompt, negative prompt, model and ratio: a new image in a new row."""
+        old = self.get(image_id)
+        model = old.model_used if old.model_used in getattr(self.generator, "image_models", ()) else None
+        return self.generate(old.prompt, old.negative_prompt or "", model, old.aspect_ratio, old.session_id)
+
+    def save(self, result: ImageResult, session_id: uuid.UUID | None = None) -> ImageRecord:
+        image_id = uuid.uuid4()
+        name, thumb_name = _names(image_id)
+        path = object_path(self.user_id, session_id, name)
+        thumb = make_thumbnail(result.png_bytes)
+        metadata: dict[str, Any] = {
+            "object_path": path,
+            "thumbnail": {"path": object_path(self.user_id, session_id, thumb_name), "width": thumb.width,
+                          "height": thumb.height, "file_size": len(thumb.data), "mime_type": thumb.mime_type},
+            "usage": result.usage.model_dump(mode="json"),
+            "generator": result.metadata,
+            "store": self.store.name,
+        }
+        storage_path = public_url = None
+        try:
+            storage_path, public_url, metadata["thumbnail"]["public_url"] = self._upload(
+                path, result.png_bytes, metadata["thumbnail"]["path"], thumb.data)
+        except StorageError as exc:
+            self.spool.keep(self.user_id, name, result.png_bytes)
+            self.spool.keep(self.user_id, thumb_name, thumb.data)
+            metadata["upload_error"] = {"message": str(exc), "at": _now(), "attempts": 1}
+        row = {
+            "id": image_id, "user_id": self.user_id, "session_id": session_id, "storage_path": storage_path,
+            "public_url": public_url, "prompt": result.prompt, "negative_prompt": result.negative_prompt or None,
+            "model_used": result.model_used, "aspect_ratio": result.aspect_ratio, "width": result.width,
+            "height": result.height, "file_size": result.file_size, "mime_type": result.mime_type,
+            "metadata": psycopg.types.json.Jsonb(metadata),
+        }
+        try:
+            with self.db.as_user(self.user_id) as conn:
+                saved = conn.execute(
+                    f"insert into public.generated_images ({', '.join(row)}) values ({', '.join(['%s'] * len(row))})"
+                    f" returning {_COLUMNS}", list(row.values())).fetchone()
+        except (psycopg.Error, DatabaseError) as exc:
+            if storage_path:  # no row points at them: don't leave orphans behind
+                self._quietly_delete([path, metadata["thumbnail"]["path"]])
+            if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+                raise SessionNotFound(session_id) from exc
+            raise DatabaseError("The image was made but could not be saved.", fix="Try generating it again.") from exc
+        return ImageRecord(**saved)
+
+    def retry_upload(self, image_id: object) -> ImageRecord:
+        """Upload a spooled image and complete its row (the same row: no duplicates)."""
+        record = self.get(image_id)
+        if record.uploaded:
+            return record
+        name, thumb_name = _names(record.id)
+        data, thumb_data = self.spool.read(self.user_id, name), self.spool.read(self.user_id, thumb_name)
+        path, thumb_path = record.metadata["object_path"], record.thumbnail["path"]
+        metadata = dict(record.metadata)
+        try:
+            self._quietly_delete([path, thumb_path])  # leftovers of an earlier half-done attempt
+            storage_path, public_url, thumb_url = self._upload(path, data, thumb_path, thumb_data)
+        except StorageError as exc:
+            attempts = (metadata.get("upload_error") or {}).get("attempts", 1) + 1
+            metadata["upload_error"] = {"message": str(exc), "at": _now(), "attempts": attempts}
+            self._update(record.id, "metadata = %s", [psycopg.types.json.Jsonb(metadata)])
+            raise
+        metadata.pop("upload_error", None)
+        metadata["thumbnail"] = {**record.thumbnail, "public_url": thumb_url}
+        metadata["uploaded_on_retry_at"] = _now()
+        self._update(record.id, "storage_path = %s, public_url = %s, metadata = %s",
+                     [storage_path, public_url, psycopg.types.json.Jsonb(metadata)])
+        self.spool.discard(self.user_id, name)
+        self.spool.discard(self.user_id, thumb_name)
+        return self.get(record.id)
+
+    # -- reading --------------------------------------------------------------
+    def get(self, image_id: object) -> ImageRecord:
+        iid = parse_image_id(image_id)
+        with self.db.as_user(self.user_id) as conn:
+            row = conn.execute(f"select {_COLUMNS} from public.generated_images where id = %s", [iid]).fetchone()
+        if row is None:
+            raise ImageNotFound()
+        return ImageRecord(**row)
+
+    def for_session(self, session_id: object) -> list[ImageRecord]:
+        sid = parse_session_id(session_id)
+        with self.db.as_user(self.user_id) as conn:
+            rows = conn.execute(f"select {_COLUMNS} from public.generated_images where session_id = %s"
+                                " order by created_at desc, id desc", [sid]).fetchall()
+        return [ImageRecord(**r) for r in rows]
+
+    def standalone(self, limit: int = 50) -> list[ImageRecord]:
+        with self.db.as_user(self.user_id) as conn:
+            rows = conn.execute(f"select {_COLUMNS} from public.generated_images where session_id is null"
+                                " order by created_at desc, id desc limit %s", [limit]).fetchall()
+        return [ImageRecord(**r) for r in rows]
+
+    def thumbnail_source(self, record: ImageRecord) -> str | bytes:
+        """What a grid shows: the thumbnail's URL, or its spooled bytes while the upload is pending."""
+        if record.uploaded:
+            return self.store.url(record.thumbnail["path"]) if self.store.name != "local" else record.thumbnail["public_url"]
+        return self.spool.read(self.user_id, _names(record.id)[1])
+
+    def full_source(self, record: ImageRecord) -> str | bytes:
+        if record.uploaded:
+            return self.store.url(record.storage_path) if self.store.name != "local" else record.public_url
+        return self.spool.read(self.user_id, _names(record.id)[0])
+
+    def image_bytes(self, record: ImageRecord) -> bytes:
+        """The full image (for downloads and exports), from the store or the spool."""
+        if record.uploaded:
+            return self.store.read(record.storage_path)
+        return self.spool.read(self.user_id, _names(record.id)[0])
+
+    # -- removing -------------------------------------------------------------
+    def delete(self, image_id: object) -> None:
+        record = self.get(image_id)
+        self._remove_files([record])
+        with self.db.as_user(self.user_id) as conn:
+            conn.execute("delete from public.generated_images where id = %s", [record.id])
+
+    def delete_session(self, session_id: object) -> None:
+        """The session, its steps, its image rows and their stored objects."""
+        sid = parse_session_id(session_id)
+        self._check_session(sid)
+        self._remove_files(self.for_session(sid))
+        with self.db.as_user(self.user_id) as conn:
+            # Image rows would outlive the session as standalone ones (`on delete set null`): remove them first.
+            conn.execute("delete from public.generated_images where session_id = %s", [sid])
+            conn.execute("delete from public.content_sessions where id = %s", [sid])
+
+    # -- helpers --------------------------------------------------------------
+    def _upload(self, path: str, data: bytes, thumb_path: str, thumb_data: bytes) -> tuple[str, str, str]:
+        image = self.store.put(path, data, "image/png")
+        try:
+            thumb = self.store.put(thumb_path, thumb_data, "image/webp")
+        except StorageError:
+            self._quietly_delete([path])  # both or neither: the retry uploads the pair again
+            raise
+        return image.path, image.public_url, thumb.public_url
+
+    def _remove_files(self, records: list[ImageRecord]) -> None:
+        paths = [p for r in records if r.uploaded for p in r.object_paths]
+        if paths:
+            self.store.delete(paths)
+        for record in records:
+            for name in _names(record.id):
+                self.spool.discard(self.user_id, name)
+
+    def _quietly_delete(self, paths: list[str]) -> None:
+        try:
+            self.store.delete(paths)
+        except StorageError:
+            pass  # best effort: the caller is already handling a failure
+
+    def _check_session(self, sid: uuid.UUID) -> None:
+        with self.db.as_user(self.user_id) as conn:
+            if conn.execute("select 1 from public.content_sessions where id = %s", [sid]).fetchone() is None:
+                raise SessionNotFound(sid)
+
+    def _update(self, image_id: uuid.UUID, assignments: str, params: list) -> None:
+        with self.db.as_user(self.user_id) as conn:
+            conn.execute(f"update public.generated_images set {assignments} where id = %s", [*params, image_id])
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
