@@ -1,35 +1,26 @@
-"""Home: the user's recent sessions, straight from the database."""
+"""Home: start a session, or pick up a recent one where it stopped."""
 
 import streamlit as st
 
-from lib.session import STATUSES
-from lib.ui.context import app_context, friendly_errors
+from lib.ui.context import app_context, shown_errors
+from lib.ui.nav import link, resume_key, status_label
 
 ctx = app_context()
 st.title("Content Studio")
 st.caption("Turn a brain dump into finished content: themes → research → outline → draft → outputs and images.")
+link("create", label="Start a new session", icon=":material/add:")
 
-with friendly_errors():
+with shown_errors(stop=True):
     recent = ctx.sessions.recent(limit=20)
 
 st.subheader("Recent sessions")
 if not recent:
     st.info("No sessions yet. Every session you start is saved here, step by step.", icon=":material/history:")
-else:
-    st.dataframe(
-        [
-            {
-                "Title": s.title,
-                "Step": f"{STATUSES.index(s.status) + 1}/{len(STATUSES)} · {s.status.replace('_', ' ')}",
-                "Last activity": s.updated_at,
-                "Started": s.created_at,
-            }
-            for s in recent
-        ],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Last activity": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-            "Started": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        },
-    )
+for s in recent:
+    with st.container(border=True):
+        title, step, when, resume = st.columns([4, 2, 2, 2], vertical_alignment="center")
+        title.markdown(f"**{s.title}**")
+        step.caption(status_label(s.status))
+        when.caption(f"{s.updated_at:%Y-%m-%d %H:%M}")
+        with resume:
+            link(resume_key(s.status), s.id, label="Resume", icon=":material/play_arrow:")

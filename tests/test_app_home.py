@@ -23,9 +23,13 @@ def test_home_lists_recent_sessions_from_the_database(app, db):
 
     app.run()
     assert not app.exception
-    table = app.dataframe[0].value
-    assert list(table["Title"]) == ["Pricing pages that convert", "Notes about onboarding emails"]
-    assert list(table["Step"]) == ["2/6 · research", "1/6 · brain dump"]
+    titles = [m.value for m in app.markdown if m.value.startswith("**")]
+    assert titles == ["**Pricing pages that convert**", "**Notes about onboarding emails**"]
+    steps = [c.value for c in app.caption if "·" in c.value and "/6" in c.value]
+    assert steps == ["2/6 · research", "1/6 · brain dump"]
+    resume = [link.proto for link in app.page_link if link.value == "Resume"]
+    assert resume[0].page.endswith("research") and resume[0].query_string == f"session_id={older}"
+    assert resume[1].page.endswith("create")
     assert "Offline demo mode" in app.sidebar.info[0].value
 
 

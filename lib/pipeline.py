@@ -1,0 +1,147 @@
+"""Each pipeline step as one call: read the session, ask the generator, save the result.
+
+Pages call these and render; tests call them without Streamlit. The session
+is saved before generation starts (Create) and every result is saved before
+the call returns, so a reload never loses a step.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Iterable
+
+from lib.errors import InputError
+from lib.generate import DraftStream, GenerationOptions, Generator
+from lib.generate.models import Outline, OutlineSet, Research, ResearchItem, Theme, ThemeSet
+from lib.session import Session, Sessions
+
+# The page a session resumes on, by status.
+RESUME_STEP = {"brain_dump": "create", "research": "research", "outline": "outline", "draft": "draft",
+               "outputs": "outputs", "completed": "outputs"}
+
+
+def selected_theme(session: Session) -> Theme:
+    if not session.selected_theme:
+        raise InputError("No theme is chosen for this session yet.", fix="Go back to Create and pick a theme.")
+    return Theme.model_validate(session.selected_theme)
+
+
+def kept_research(session: Session) -> list[ResearchItem]:
+    research = session.current_research
+    return [ResearchItem.model_validate(i) for i in research.kept_items] if research else []
+
+
+def chosen_outline(session: Session) -> Outline:
+    outline = session.current_outline
+    if not outline or outline.chosen_outline is None:
+        raise InputError("No outline is chosen for this session yet.", fix="Go to Outline and pick one.")
+    return Outline.model_validate(outline.chosen_outline)
+
+
+def _plain_text(markdown: str) -> str:
+    text = re.sub(r"[#*_>`\[\]]|\(https?://[^)]*\)", "", markdown)
+    return " ".join(text.split())
+
+
+def image_prompt(session: Session, limit: int = 400) -> str:
+    """A starting prompt for the session's image: its title and the draft's opening (or the theme's summary)."""
+    parts = [session.title]
+    if session.current_draft:
+        body = [p for p in session.current_draft.markdown.split("\n\n") if p.strip() and not p.lstrip().startswith("#")]
+        if body:
+            parts.append(_plain_text(body[0]))
+    elif session.selected_theme:
+        parts.append(str(session.selected_theme.get("summary", "")))
+    prompt = "Editorial illustration: " + ". ".join(p.strip().rstrip(".") for p in parts if p.strip())
+    return prompt if len(prompt) <= limit else prompt[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class Pipeline:
+    def __init__(self, sessions: Sessions, generator: Generator, options: GenerationOptions | None = None):
+        self.sessions = sessions
+        self.generator = generator
+        self.options = options or GenerationOptions()
+
+    def start(self, raw_content: str, create_token: object = None) -> Session:
+        """Save the brain dump as a new session (status brain_dump), before any generation."""
+        return self.sessions.create(raw_content, create_token=create_token)
+
+    def extract_themes(self, session_id: object) -> ThemeSet:
+        session = self.sessions.get(session_id)
+        result = self.generator.themes(session.brain_dump.raw_content, self.options)
+        self.sessions.save_themes(session.id, result.themes, model_used=result.model_used, usage=result.usage)
+        return result
+
+    def choose_theme(self, session_id: object, theme_id: str) -> None:
+        session = self.sessions.get(session_id)
+        theme = next((t for t in session.brain_dump.themes if t.get("id") == theme_id), None)
+        if theme is None:
+            raise InputError("That theme is not one of this session's themes.", fix="Pick one of the themes listed.")
+        self.sessions.choose_theme(session.id, theme)
+
+    def research(self, session_id: object) -> Research:
+        session = self.sessions.get(session_id)
+        result = self.generator.research(session.brain_dump.raw_content, selected_theme(session), self.options)
+        self.sessions.save_research(session.id, selected_theme(session), result.items,
+                                    model_used=result.model_used, usage=result.usage)
+        return result
+
+    def keep_and_continue(self, session_id: object, kept_ids: Iterable[str]) -> None:
+        self.sessions.keep_research_items(session_id, list(kept_ids))
+        self.sessions.advance(session_id, "outline")
+
+    def outlines(self, session_id: object) -> OutlineSet:
+        session = self.sessions.get(session_id)
+        result = self.generator.outlines(session.brain_dump.raw_content, selected_theme(session),
+                                         kept_research(session), self.options)
+        self.sessions.save_outline_options(session.id, result.outlines, model_used=result.model_used, usage=result.usage)
+        self.sessions.advance(session.id, "outline")
+        return result
+
+    def choose_outline(self, session_id: object, index: int, edited: Outline | None = None) -> None:
+        self.sessions.choose_outline(session_id, index, edited=edited)
+
+    def draft_stream(self, session_id: object) -> DraftStream:
+        session = self.sessions.get(session_id)
+        return self.generator.draft_stream(session.brain_dump.raw_content, selected_theme(session),
+                                           kept_research(session), chosen_outline(session), self.options)
+
+    def save_generated_draft(self, session_id: object, stream: DraftStream) -> int:
+        draft = stream.result()  # drains whatever the screen did not consume
+        return self.sessions.save_draft(session_id, draft.markdown, model_used=draft.model_used, usage=draft.usage)
+
+    def write_draft(self, session_id: object) -> int:
+        return self.save_generated_draft(session_id, self.draft_stream(session_id))
+
+    def save_edited_draft(self, session_id: object, markdown: str) -> int | None:
+        """A new version when the text changed; None when it is the same as the current one."""
+        if not (markdown or "").strip():
+            raise InputError("The draft is empty.", fix="Write something, or regenerate the draft.")
+        current = self.sessions.get(session_id).current_draft
+        if current and current.markdown == markdown:
+            return None
+        return self.sessions.save_draft(session_id, markdown, source="edited")
+
+    def outputs(self, session_id: object, formats: Iterable[str]) -> dict:
+        formats = list(formats)
+        if not formats:
+            raise InputError("No output format is selected.", fix="Pick at least one format.")
+        session = self.sessions.get(session_id)
+        if not session.current_draft:
+            raise InputError("This session has no draft yet.", fix="Write the draft first.")
+        results = self.generator.outputs(session.current_draft.markdown, formats, self.options)
+        for fmt, out in results.items():
+            self.sessions.save_output(session.id, fmt, out.content, metadata=out.model_dump(mode="json"),
+                                      model_used=out.model_used, usage=out.usage)
+        self.sessions.advance(session.id, "completed")
+        return results
+
+    def edit_output(self, session_id: object, output_type: str, content: str) -> int:
+        if not (content or "").strip():
+            raise InputError("The output is empty.", fix="Write something, or generate it again.")
+        return self.sessions.save_output(session_id, output_type, content, metadata={"edited": True})
+
+
+def new_create_token() -> str:
+    return str(uuid.uuid4())

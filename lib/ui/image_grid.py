@@ -1,0 +1,87 @@
+"""Image widgets shared by Outputs, History and Gallery: the form, the thumbnail grid, the full-size view."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.errors import AppError
+from lib.generate import ASPECT_RATIOS, DEFAULT_ASPECT_RATIO
+from lib.images import ImageRecord, Images
+from lib.ui.context import shown_errors
+
+
+def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = "image") -> ImageRecord | None:
+    """Prompt, negative prompt, model, ratio → a stored image (or a clear error; the form keeps its values)."""
+    generator = images.generator
+    with st.form(f"{key}-form", border=True):
+        text = st.text_area("Prompt", prompt, key=f"{key}-prompt", height=100)
+        negative = st.text_input("Negative prompt", key=f"{key}-negative", placeholder="What to leave out")
+        left, right = st.columns(2)
+        model = left.selectbox("Model", generator.image_models, key=f"{key}-model")
+        ratio = right.selectbox("Aspect ratio", ASPECT_RATIOS, index=ASPECT_RATIOS.index(DEFAULT_ASPECT_RATIO),
+                                key=f"{key}-ratio")
+        submitted = st.form_submit_button("Generate image", type="primary", icon=":material/image:")
+    if not submitted:
+        return None
+    with st.status("Generating the image…") as status:
+        try:
+            record = images.generate(text, negative, model, ratio, session_id)
+        except AppError as exc:
+            status.update(label="Image generation failed", state="error")
+            st.error(str(exc), icon=":material/error:")
+            return None
+        if record.uploaded:
+            status.update(label="Image saved", state="complete")
+        else:
+            status.update(label="Image kept locally: the upload failed", state="error")
+            st.warning(f"{record.upload_error} The image is kept on this server; use Retry upload below.")
+    return record
+
+
+@st.dialog("Image", width="large")
+def full_size(images: Images, record: ImageRecord) -> None:
+    with shown_errors(stop=True):
+        st.image(images.full_source(record), caption=f"{record.width}×{record.height} · {record.aspect_ratio}")
+    st.markdown(f"**Prompt:** {record.prompt}")
+    if record.negative_prompt:
+        st.markdown(f"**Negative prompt:** {record.negative_prompt}")
+    st.caption(f"{record.model_used} · {record.file_size or 0:,} bytes · {record.created_at:%Y-%m-%d %H:%M}")
+    st.download_button("Download PNG", lambda: images.image_bytes(record), file_name=record.file_name,
+                       mime=record.mime_type, icon=":material/download:")
+
+
+def image_grid(images: Images, records: list[ImageRecord], *, columns: int = 3, key: str = "grid",
+               actions: bool = True) -> None:
+    """Thumbnails only; the full image loads in the dialog. Failed uploads show from the spool with a retry."""
+    if not records:
+        st.caption("No images yet.")
+        return
+    cols = st.columns(columns)
+    for i, record in enumerate(records):
+        with cols[i % columns].container(border=True):
+            try:
+                st.image(images.thumbnail_source(record), width="stretch")
+            except AppError as exc:
+                st.warning(str(exc))
+            st.caption(record.prompt[:120] + ("…" if len(record.prompt) > 120 else ""))
+            if not record.uploaded:
+                st.warning("Upload failed; kept on this server.", icon=":material/cloud_off:")
+                if st.button("Retry upload", key=f"{key}-retry-{record.id}", icon=":material/cloud_upload:"):
+                    with shown_errors():
+                        images.retry_upload(record.id)
+                        st.toast("Uploaded", icon=":material/check:")
+                        st.rerun()
+            if actions:
+                a, b, c = st.columns(3)
+                if a.button("View", key=f"{key}-view-{record.id}", icon=":material/open_in_full:"):
+                    full_size(images, record)
+                if b.button("Again", key=f"{key}-regen-{record.id}", icon=":material/refresh:",
+                            help="Same prompt and settings, a new image"):
+                    with st.spinner("Generating…"), shown_errors():
+                        images.regenerate(record.id)
+                        st.rerun()
+                if c.button("Delete", key=f"{key}-del-{record.id}", icon=":material/delete:"):
+                    with shown_errors():
+                        images.delete(record.id)
+                        st.toast("Image deleted", icon=":material/delete:")
+                        st.rerun()

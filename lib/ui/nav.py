@@ -1,0 +1,89 @@
+"""Pages, links that keep `session_id` in the URL, the step indicator.
+
+Streamlit's own menu drops query parameters, so navigation is hidden and
+these links carry `session_id` themselves (`query_params`, Streamlit >= 1.52).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from lib.pipeline import RESUME_STEP
+from lib.session import STATUSES
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    key: str
+    path: str
+    title: str
+    icon: str
+
+
+PAGES = {p.key: p for p in [
+    PageInfo("home", "pages/home.py", "Home", ":material/home:"),
+    PageInfo("create", "pages/create.py", "Create", ":material/edit_note:"),
+    PageInfo("research", "pages/research.py", "Research", ":material/travel_explore:"),
+    PageInfo("outline", "pages/outline.py", "Outline", ":material/format_list_numbered:"),
+    PageInfo("draft", "pages/draft.py", "Draft", ":material/article:"),
+    PageInfo("outputs", "pages/outputs.py", "Outputs", ":material/share:"),
+]}
+PIPELINE = ("create", "research", "outline", "draft", "outputs")
+
+
+def navigation() -> st.navigation:
+    pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.key, default=p.key == "home") for p in PAGES.values()]
+    return st.navigation(pages, position="hidden")
+
+
+def _params(session_id) -> dict:
+    return {"session_id": str(session_id)} if session_id else {}
+
+
+def link(key: str, session_id=None, *, label: str | None = None, icon: str | None = None, disabled: bool = False) -> None:
+    page = PAGES[key]
+    st.page_link(page.path, label=label or page.title, icon=icon or page.icon, query_params=_params(session_id),
+                 disabled=disabled)
+
+
+def go(key: str, session_id=None) -> None:
+    st.switch_page(PAGES[key].path, query_params=_params(session_id))
+
+
+def resume_key(status: str) -> str:
+    return RESUME_STEP.get(status, "create")
+
+
+def reached(status: str) -> set[str]:
+    """Pipeline pages a session with this status may open."""
+    furthest = PIPELINE.index(resume_key(status))
+    return set(PIPELINE[: furthest + 1])
+
+
+def sidebar_menu(session_id=None) -> None:
+    """Links that keep the open session; each page says so itself when its step is not reached yet."""
+    link("home")
+    st.caption("Pipeline")
+    for key in PIPELINE:
+        label = "Outputs · images" if key == "outputs" and not session_id else None
+        link(key, session_id, label=label)
+    if session_id:
+        link("create", None, label="New session", icon=":material/add:")
+
+
+def stepper(session) -> None:
+    """The session's title over its five steps as links; done and current ones open, later ones greyed out."""
+    st.subheader(session.title)
+    open_steps = reached(session.status)
+    current = resume_key(session.status)
+    cols = st.columns(len(PIPELINE))
+    for i, (col, key) in enumerate(zip(cols, PIPELINE)):
+        mark = "✓ " if PIPELINE.index(key) < PIPELINE.index(current) or session.status == "completed" else ""
+        with col:
+            link(key, session.id, label=f"{mark}{i + 1}. {PAGES[key].title}", disabled=key not in open_steps)
+
+
+def status_label(status: str) -> str:
+    return f"{STATUSES.index(status) + 1}/{len(STATUSES)} · {status.replace('_', ' ')}"

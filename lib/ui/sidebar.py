@@ -1,0 +1,32 @@
+"""The sidebar: who is signed in, which generator runs, generation options, the menu."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.generate import LANGUAGES, TONES
+from lib.generate.base import DRAFT_WORDS_MAX, DRAFT_WORDS_MIN
+from lib.ui.context import AppContext, session_id_param
+from lib.ui.nav import sidebar_menu
+from lib.ui.signin import sign_out_button
+
+
+def sidebar(ctx: AppContext) -> None:
+    with st.sidebar:
+        st.markdown("### Content Studio")
+        sidebar_menu(session_id_param())
+        st.divider()
+        if ctx.config.generator == "offline":
+            st.info("**Offline demo mode**: text and images are made on this machine from your own notes; "
+                    "set OPENAI_API_KEY for AI generation.", icon=":material/cloud_off:")
+        else:
+            st.caption(f"Generator: OpenAI · {ctx.config.openai_text_model} · {ctx.config.openai_image_model}")
+        with st.expander("Generation options", icon=":material/tune:"):
+            language = st.selectbox("Language", LANGUAGES, key="opt_language")
+            tone = st.selectbox("Tone", TONES, key="opt_tone")
+            words = st.slider("Draft length (words)", DRAFT_WORDS_MIN, 2000, 800, step=50, key="opt_words")
+        st.session_state["generation_options"] = {"language": language, "tone": tone,
+                                                  "draft_words": min(words, DRAFT_WORDS_MAX)}
+        st.caption(f"Signed in as **{ctx.user.label}**")
+        if ctx.config.supabase_enabled:
+            sign_out_button(ctx.config)

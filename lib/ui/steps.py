@@ -1,0 +1,31 @@
+"""Shared pieces of the pipeline pages: generate-with-progress, the 'previous step first' notice."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from lib.errors import AppError
+from lib.ui.nav import link
+
+
+def run_step(label: str, done_label: str, work: Callable[[], object], *, saved_note: str) -> bool:
+    """Run one generation inside st.status. On failure show why, keep everything saved so far, return False."""
+    with st.status(label, expanded=True) as status:
+        try:
+            work()
+        except AppError as exc:
+            status.update(label=f"{label.rstrip('…')} failed", state="error")
+            st.error(f"{exc} {saved_note}", icon=":material/error:")
+            return False
+        status.update(label=done_label, state="complete", expanded=False)
+    st.toast(done_label, icon=":material/check:")
+    return True
+
+
+def needs(step_key: str, message: str, session_id) -> None:
+    """This page needs an earlier step: say which, link to it, stop."""
+    st.info(message, icon=":material/info:")
+    link(step_key, session_id, label=f"Go to {step_key.title()}")
+    st.stop()

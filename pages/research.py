@@ -1,0 +1,51 @@
+"""Research: findings for the chosen theme; the user keeps what they want."""
+
+import streamlit as st
+
+from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
+from lib.ui.context import app_context, require_session, shown_errors
+from lib.ui.nav import go, stepper
+from lib.ui.steps import needs, run_step
+
+ctx = app_context()
+st.title("Research")
+session = require_session(ctx)
+stepper(session)
+if not session.selected_theme:
+    needs("create", "Pick a theme on Create first.", session.id)
+
+st.caption(f"Theme: {session.selected_theme.get('summary', '')}")
+
+research = session.current_research
+if research is None:
+    if st.button("Generate research", type="primary", icon=":material/travel_explore:"):
+        if run_step("Researching…", "Research saved", lambda: ctx.pipeline.research(session.id),
+                    saved_note="Your theme is saved; try again when ready."):
+            st.rerun()
+    st.stop()
+
+st.caption(f"Version {research.version} of {len(session.research)} · {research.model_used or ''} · "
+           "untick what you do not want to use in the outline.")
+kept = set(research.kept_item_ids)
+chosen: list[str] = []
+for kind in RESEARCH_KINDS:
+    items = [i for i in research.items if i.get("kind") == kind]
+    if not items:
+        continue
+    st.markdown(f"**{RESEARCH_KIND_LABELS[kind]}**")
+    for item in items:
+        flag = " ⚠️ _verify_" if item.get("verify") else ""
+        source = f" — {item['source']}" if item.get("source") else ""
+        if st.checkbox(f"{item['text']}{source}{flag}", value=item["id"] in kept,
+                       key=f"keep-{session.id}-{research.version}-{item['id']}"):
+            chosen.append(item["id"])
+
+left, right = st.columns(2)
+if left.button("Keep selection → Outline", type="primary", icon=":material/arrow_forward:"):
+    with shown_errors(stop=True):
+        ctx.pipeline.keep_and_continue(session.id, chosen)
+    go("outline", session.id)
+if right.button("Regenerate research", icon=":material/refresh:", help="The current version is kept."):
+    if run_step("Researching…", "New research version saved", lambda: ctx.pipeline.research(session.id),
+                saved_note="The earlier research is still saved."):
+        st.rerun()

@@ -1,0 +1,243 @@
+"""The pipeline pages in AppTest, offline generator, embedded PostgreSQL: each click persists."""
+
+import uuid
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.auth import ensure_local_user
+from lib.generate.offline import OfflineGenerator
+from lib.pipeline import Pipeline
+from lib.session import Sessions
+from tests.conftest import APP
+
+BRAIN_DUMP = """Remote work notes
+- async writing beats meetings for most decisions
+- timezone overlap is the real constraint for distributed teams
+- docs-first culture: decisions written down, not said in calls
+- standups waste 30 minutes a day, maybe more
+- onboarding remote hires needs a buddy and written guides
+- burnout creeps in when nobody logs off
+"""
+PAGES = ["pages/create.py", "pages/research.py", "pages/outline.py", "pages/draft.py", "pages/outputs.py"]
+
+
+@pytest.fixture
+def user(db):
+    return ensure_local_user(db).id
+
+
+@pytest.fixture
+def app(monkeypatch, db_url, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CONTENT_DATA_DIR", str(tmp_path))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+@pytest.fixture
+def pipeline(db, user):
+    return Pipeline(Sessions(db, user), OfflineGenerator())
+
+
+def open_page(app, page, session_id=None):
+    if session_id:
+        app.query_params["session_id"] = str(session_id)
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def click(app, label):
+    buttons = [b for b in app.button if b.label == label]
+    assert buttons, f"no button {label!r} among {[b.label for b in app.button]}"
+    buttons[0].click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def follow(app, page, title):
+    """The app switched pages; AppTest reruns its own current page, so follow the switch explicitly."""
+    assert app.title[0].value == title, f"expected the {title} page, got {app.title[0].value}"
+    app.switch_page(page)
+    return app
+
+
+def through(pipeline, step):
+    """A session advanced to `step` with the offline generator, the way the pages do it."""
+    sid = pipeline.start(BRAIN_DUMP).id
+    if step == "create":
+        return sid
+    themes = pipeline.extract_themes(sid)
+    pipeline.choose_theme(sid, themes.themes[0].id)
+    if step == "research":
+        return sid
+    pipeline.research(sid)
+    if step == "outline":
+        return sid
+    pipeline.outlines(sid)
+    pipeline.choose_outline(sid, 0)
+    if step == "draft":
+        return sid
+    pipeline.write_draft(sid)
+    return sid
+
+
+def texts(app):
+    return " ".join(str(e.value) for kind in ("markdown", "caption", "info", "warning", "error", "subheader", "title")
+                    for e in getattr(app, kind))
+
+
+def test_walk_create_to_outputs_every_click_persisted(app, db, user):
+    sessions = Sessions(db, user)
+    open_page(app, "pages/create.py")
+    app.text_area(key="brain_dump").input(BRAIN_DUMP)
+    click(app, "Extract themes")
+    sid = app.query_params["session_id"]
+    saved = sessions.get(sid)
+    assert saved.brain_dump.raw_content == BRAIN_DUMP and len(saved.brain_dump.themes) >= 3
+    pick = app.radio[0].options[1]
+    app.radio[0].set_value(saved.brain_dump.themes[1]["id"]).run()
+    click(app, "Use this theme → Research")
+    follow(app, "pages/research.py", "Research")
+    saved = sessions.get(sid)
+    assert saved.selected_theme["title"] == pick and saved.status == "research" and saved.title == pick
+
+    click(app, "Generate research")
+    saved = sessions.get(sid)
+    assert saved.current_research and len(saved.current_research.items) > 0
+    first_box = app.checkbox[0]
+    dropped = first_box.key.rsplit("-", 1)[1]
+    first_box.uncheck().run()
+    click(app, "Keep selection → Outline")
+    follow(app, "pages/outline.py", "Outline")
+    saved = sessions.get(sid)
+    assert dropped not in saved.current_research.kept_item_ids and saved.status == "outline"
+
+    click(app, "Generate outline options")
+    assert len(sessions.get(sid).current_outline.options) >= 2
+    app.text_input(key=next(t.key for t in app.text_input if t.key.startswith("title-"))).input("My own title").run()
+    click(app, "Use this outline → Draft")
+    follow(app, "pages/draft.py", "Draft")
+    saved = sessions.get(sid)
+    assert saved.current_outline.chosen_outline["title"] == "My own title" and saved.status == "draft"
+
+    click(app, "Write the draft")
+    saved = sessions.get(sid)
+    assert saved.current_draft.word_count > 30 and saved.status == "outputs"
+    draft_area = next(t for t in app.text_area if t.key.startswith("draft-"))
+    draft_area.input(saved.current_draft.markdown + "\n\nAn edit of mine.").run()
+    click(app, "Save as new version")
+    saved = sessions.get(sid)
+    assert [d.source for d in saved.drafts] == ["generated", "edited"]
+    assert saved.current_draft.markdown.endswith("An edit of mine.")
+
+    click(app, "Continue → Outputs")
+    follow(app, "pages/outputs.py", "Outputs")
+    click(app, "Generate outputs")
+    saved = sessions.get(sid)
+    assert set(saved.current_outputs) == {"linkedin_post", "x_thread", "newsletter", "instagram_caption", "blog_seo"}
+    assert saved.status == "completed"
+    assert all(len(p) <= 280 for p in saved.current_outputs["x_thread"].metadata["posts"])
+
+    click(app, "Generate image")
+    with db.as_user(user) as conn:
+        row = conn.execute("select * from generated_images").fetchone()
+    assert row["session_id"] == saved.id and row["storage_path"] and row["prompt"].startswith("Editorial illustration")
+    thumbs = [url for image in app.image for url in image.value]
+    assert thumbs == [row["metadata"]["thumbnail"]["public_url"]]  # the grid shows the thumbnail, not the full image
+
+
+@pytest.mark.parametrize("page,step,expect", [
+    ("pages/create.py", "research", "Pick the theme to develop"),
+    ("pages/research.py", "outline", "Key insights"),
+    ("pages/outline.py", "draft", "Use this outline → Draft"),
+    ("pages/draft.py", "outputs", "Save as new version"),
+    ("pages/outputs.py", "outputs", "Generate outputs"),
+])
+def test_each_page_loads_its_saved_step_from_the_url(app, pipeline, page, step, expect):
+    sid = through(pipeline, step)
+    open_page(app, page, sid)
+    session = pipeline.sessions.get(sid)
+    shown = texts(app) + " " + " ".join(b.label for b in app.button)
+    assert expect in shown
+    assert session.title in shown
+    if page == "pages/draft.py":
+        assert next(t for t in app.text_area if t.key.startswith("draft-")).value == session.current_draft.markdown
+
+
+def test_saved_results_are_shown_not_regenerated(app, pipeline, db):
+    sid = through(pipeline, "outputs")
+    before = pipeline.sessions.get(sid)
+    for page in PAGES:
+        open_page(app, page, sid)
+    after = pipeline.sessions.get(sid)
+    assert (len(after.research), len(after.outlines), len(after.drafts)) == (1, 1, 1)
+    assert after.updated_at == before.updated_at  # looking changes nothing
+
+
+@pytest.mark.parametrize("bad", ["not-a-uuid", str(uuid.uuid4()), "<script>alert(1)</script>", "' or 1=1 --"])
+@pytest.mark.parametrize("page", PAGES[1:4])
+def test_bad_session_ids_show_a_friendly_message(app, page, bad):
+    open_page(app, page, bad)
+    assert "This session was not found" in app.warning[0].value
+    links = [e.value for e in app.page_link]
+    assert "Start a new session" in links and "Open your recent sessions" in links
+
+
+def test_another_users_session_is_not_found(app, db):
+    other = Sessions(db, __import__("tests.conftest", fromlist=["make_user"]).make_user(db, "eve@example.com"))
+    sid = other.create("Eve's private notes").id
+    open_page(app, "pages/research.py", sid)
+    assert "This session was not found" in app.warning[0].value
+    assert "Eve's private notes" not in texts(app)
+
+
+def test_missing_session_id_on_a_step_page(app):
+    open_page(app, "pages/draft.py")
+    assert "No session is open on this page" in app.info[0].value
+
+
+def test_empty_brain_dump_shows_a_clear_message_and_creates_nothing(app, db, user):
+    open_page(app, "pages/create.py")
+    app.text_area(key="brain_dump").input("   ").run()
+    click(app, "Extract themes")
+    assert app.error[0].value.startswith("The brain dump is empty.")
+    assert Sessions(db, user).recent() == []
+
+
+def test_too_large_brain_dump_keeps_the_text(app, monkeypatch, db, user):
+    monkeypatch.setenv("CONTENT_MAX_INPUT_CHARS", "50")
+    open_page(app, "pages/create.py")
+    app.text_area(key="brain_dump").input("x" * 60).run()
+    click(app, "Extract themes")
+    assert "60 characters; the limit is 50" in app.error[0].value
+    assert app.text_area(key="brain_dump").value == "x" * 60
+    assert Sessions(db, user).recent() == []
+
+
+def test_a_double_click_makes_one_session(app, db, user):
+    open_page(app, "pages/create.py")
+    app.text_area(key="brain_dump").input(BRAIN_DUMP).run()
+    token = app.session_state["create_token"]
+    click(app, "Extract themes")
+    # The second click of a double click reaches the server with the same form state.
+    Sessions(db, user).create(BRAIN_DUMP, create_token=token)
+    assert len(Sessions(db, user).recent()) == 1
+
+
+def test_step_pages_say_which_step_comes_first(app, pipeline):
+    sid = through(pipeline, "research")
+    open_page(app, "pages/draft.py", sid)
+    assert "Choose an outline first" in app.info[0].value
+
+
+def test_standalone_images_without_a_session(app, db, user):
+    open_page(app, "pages/outputs.py")
+    assert "standalone" in texts(app)
+    click(app, "Generate image")  # the form's prompt is empty: a clear message, nothing stored
+    assert app.error[0].value.startswith("The image prompt is empty.")
+    app.text_area(key="standalone-prompt").input("A red kite over green hills")
+    click(app, "Generate image")
+    with db.as_user(user) as conn:
+        row = conn.execute("select session_id, prompt from generated_images").fetchone()
+    assert row == {"session_id": None, "prompt": "A red kite over green hills"}
