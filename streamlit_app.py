@@ -1,4 +1,4 @@
-"""Entry point: page config, the shared context, the sidebar, navigation over pages/."""
+"""Entry point: page config, the shared context, the sidebar, navigation over app_pages/ (not pages/: Streamlit 1.67 treats a pages/ folder as the old multipage mode and never runs this script)."""
 
 import streamlit as st
 

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -41,7 +42,9 @@ def running_app(env: dict[str, str], command: list[str] | None = None) -> Iterat
     command = command or [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
                           "--server.headless", "true"]
     command = [c.replace("{port}", str(port)) for c in command]
-    log = open(env.get("CONTENT_DATA_DIR", "/tmp") + f"/app-{port}.log", "wb")
+    log_dir = Path(env.get("CONTENT_DATA_DIR") or tempfile.mkdtemp())
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(log_dir / f"app-{port}.log", "wb")
     proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
                             stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -309,3 +309,44 @@ def test_whole_pipeline_on_100k_characters_is_fast(gen):
     draft = gen.draft(text, theme, research.items, outline)
     gen.outputs(draft.markdown)
     assert time.perf_counter() - started < 2.0
+
+
+def test_tone_changes_the_connecting_words_not_the_content(gen):
+    text = text_of("messy_brain_dump")
+    theme = gen.themes(text).themes[0]
+    research = gen.research(text, theme)
+    calm = gen.outlines(text, theme, research.items, GenerationOptions(tone="professional")).outlines[0]
+    bold = gen.outlines(text, theme, research.items, GenerationOptions(tone="bold")).outlines[0]
+    assert calm.call_to_action != bold.call_to_action
+    assert calm.sections == bold.sections
+
+
+# --- format helpers ------------------------------------------------------------
+
+
+def test_thread_numbering_replaces_model_numbering_and_splits_long_posts():
+    from lib.generate.formats import number_posts
+
+    posts = number_posts(["1/ Hook about onboarding", "2. " + "Buddies beat handbooks for new hires. " * 12, "metrics 30/60/90"])
+    total = len(posts)
+    assert total >= 4 and posts[0] == f"Hook about onboarding 1/{total}"
+    assert posts[-1] == f"metrics 30/60/90 {total}/{total}"
+    assert all(x_length(p) <= 280 for p in posts)
+
+
+def test_x_length_counts_links_as_23_and_wide_characters_as_2_never_below_len():
+    assert x_length("see https://x.co") == len("see ") + 23
+    long_link = "see https://example.com/a/very/long/path/that/goes/on/and/on/for/a/while"
+    assert x_length(long_link) == len(long_link)  # conservative: also within 280 by plain length
+    assert x_length("内容策略") == 8 and x_length("🚀") == 2 and x_length("abc") == 3
+
+
+def test_slugs_hashtags_and_cuts():
+    from lib.generate.formats import fit_text, hashtag, slugify
+
+    assert slugify("Why Remote Onboarding Fails — and What Works (2024)!") == "why-remote-onboarding-fails-and-what-works-2024"
+    assert slugify("Überwiegend positiv: Café") == "uberwiegend-positiv-cafe"
+    assert slugify("内容策略") == "内容策略" and slugify("!!!") == "post"
+    assert hashtag("remote onboarding") == "#RemoteOnboarding" and hashtag("SEO tips") == "#SEOTips"
+    cut = fit_text("First sentence here. Second sentence is longer than the limit allows.", 40)
+    assert len(cut) <= 40 and cut.endswith("…")

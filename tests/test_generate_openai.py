@@ -14,6 +14,7 @@ from PIL import Image
 from lib.errors import (
     GeneratorAuthError,
     GeneratorBadOutput,
+    GeneratorError,
     GeneratorRateLimited,
     GeneratorRefused,
     GeneratorTimeout,
@@ -264,6 +265,23 @@ def test_401_gives_the_key_message_without_the_key():
     assert "OPENAI_API_KEY" in message and "rejected the API key" in message
     assert KEY not in message and "SECRET" not in message
     assert len(server.requests) == 1 and sleeps == []
+
+
+def test_provider_text_in_errors_never_carries_the_key():
+    server = Server(error(400, f"Unsupported value for model with key {KEY}", code="invalid_value"))
+    gen, _ = make(server)
+    with pytest.raises(GeneratorError) as caught:
+        gen.themes(NOTES)
+    assert "Unsupported value" in str(caught.value) and KEY not in str(caught.value)
+
+
+def test_blog_seo_reply_is_normalised_to_the_limits():
+    reply = {"title": "How remote onboarding really works for distributed engineering teams in 2025",
+             "meta_description": "A practical guide. " * 20, "slug": "How Remote Onboarding Works!", "keywords": ["onboarding", "onboarding", "remote"]}
+    gen, _ = make(Server(chat(reply)))
+    seo = gen.output("# Draft\n\nText.", "blog_seo")
+    assert len(seo.title) <= 60 and len(seo.meta_description) <= 160
+    assert seo.slug == "how-remote-onboarding-works" and seo.keywords == ["onboarding", "remote"]
 
 
 def test_timeout_and_unreachable_server_have_their_own_messages():

@@ -19,7 +19,7 @@ BRAIN_DUMP = """Remote work notes
 - onboarding remote hires needs a buddy and written guides
 - burnout creeps in when nobody logs off
 """
-PAGES = ["pages/create.py", "pages/research.py", "pages/outline.py", "pages/draft.py", "pages/outputs.py"]
+PAGES = ["app_pages/create.py", "app_pages/research.py", "app_pages/outline.py", "app_pages/draft.py", "app_pages/outputs.py"]
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def texts(app):
 
 def test_walk_create_to_outputs_every_click_persisted(app, db, user):
     sessions = Sessions(db, user)
-    open_page(app, "pages/create.py")
+    open_page(app, "app_pages/create.py")
     app.text_area(key="brain_dump").input(BRAIN_DUMP)
     click(app, "Extract themes")
     sid = app.query_params["session_id"]
@@ -98,7 +98,7 @@ def test_walk_create_to_outputs_every_click_persisted(app, db, user):
     pick = app.radio[0].options[1]
     app.radio[0].set_value(saved.brain_dump.themes[1]["id"]).run()
     click(app, "Use this theme → Research")
-    follow(app, "pages/research.py", "Research")
+    follow(app, "app_pages/research.py", "Research")
     saved = sessions.get(sid)
     assert saved.selected_theme["title"] == pick and saved.status == "research" and saved.title == pick
 
@@ -109,7 +109,7 @@ def test_walk_create_to_outputs_every_click_persisted(app, db, user):
     dropped = first_box.key.rsplit("-", 1)[1]
     first_box.uncheck().run()
     click(app, "Keep selection → Outline")
-    follow(app, "pages/outline.py", "Outline")
+    follow(app, "app_pages/outline.py", "Outline")
     saved = sessions.get(sid)
     assert dropped not in saved.current_research.kept_item_ids and saved.status == "outline"
 
@@ -117,7 +117,7 @@ def test_walk_create_to_outputs_every_click_persisted(app, db, user):
     assert len(sessions.get(sid).current_outline.options) >= 2
     app.text_input(key=next(t.key for t in app.text_input if t.key.startswith("title-"))).input("My own title").run()
     click(app, "Use this outline → Draft")
-    follow(app, "pages/draft.py", "Draft")
+    follow(app, "app_pages/draft.py", "Draft")
     saved = sessions.get(sid)
     assert saved.current_outline.chosen_outline["title"] == "My own title" and saved.status == "draft"
 
@@ -132,7 +132,7 @@ def test_walk_create_to_outputs_every_click_persisted(app, db, user):
     assert saved.current_draft.markdown.endswith("An edit of mine.")
 
     click(app, "Continue → Outputs")
-    follow(app, "pages/outputs.py", "Outputs")
+    follow(app, "app_pages/outputs.py", "Outputs")
     click(app, "Generate outputs")
     saved = sessions.get(sid)
     assert set(saved.current_outputs) == {"linkedin_post", "x_thread", "newsletter", "instagram_caption", "blog_seo"}
@@ -148,11 +148,11 @@ def test_walk_create_to_outputs_every_click_persisted(app, db, user):
 
 
 @pytest.mark.parametrize("page,step,expect", [
-    ("pages/create.py", "research", "Pick the theme to develop"),
-    ("pages/research.py", "outline", "Key insights"),
-    ("pages/outline.py", "draft", "Use this outline → Draft"),
-    ("pages/draft.py", "outputs", "Save as new version"),
-    ("pages/outputs.py", "outputs", "Generate outputs"),
+    ("app_pages/create.py", "research", "Pick the theme to develop"),
+    ("app_pages/research.py", "outline", "Key insights"),
+    ("app_pages/outline.py", "draft", "Use this outline → Draft"),
+    ("app_pages/draft.py", "outputs", "Save as new version"),
+    ("app_pages/outputs.py", "outputs", "Generate outputs"),
 ])
 def test_each_page_loads_its_saved_step_from_the_url(app, pipeline, page, step, expect):
     sid = through(pipeline, step)
@@ -161,7 +161,7 @@ def test_each_page_loads_its_saved_step_from_the_url(app, pipeline, page, step, 
     shown = texts(app) + " " + " ".join(b.label for b in app.button)
     assert expect in shown
     assert session.title in shown
-    if page == "pages/draft.py":
+    if page == "app_pages/draft.py":
         assert next(t for t in app.text_area if t.key.startswith("draft-")).value == session.current_draft.markdown
 
 
@@ -187,18 +187,18 @@ def test_bad_session_ids_show_a_friendly_message(app, page, bad):
 def test_another_users_session_is_not_found(app, db):
     other = Sessions(db, __import__("tests.conftest", fromlist=["make_user"]).make_user(db, "eve@example.com"))
     sid = other.create("Eve's private notes").id
-    open_page(app, "pages/research.py", sid)
+    open_page(app, "app_pages/research.py", sid)
     assert "This session was not found" in app.warning[0].value
     assert "Eve's private notes" not in texts(app)
 
 
 def test_missing_session_id_on_a_step_page(app):
-    open_page(app, "pages/draft.py")
+    open_page(app, "app_pages/draft.py")
     assert "No session is open on this page" in app.info[0].value
 
 
 def test_empty_brain_dump_shows_a_clear_message_and_creates_nothing(app, db, user):
-    open_page(app, "pages/create.py")
+    open_page(app, "app_pages/create.py")
     app.text_area(key="brain_dump").input("   ").run()
     click(app, "Extract themes")
     assert app.error[0].value.startswith("The brain dump is empty.")
@@ -207,7 +207,7 @@ def test_empty_brain_dump_shows_a_clear_message_and_creates_nothing(app, db, use
 
 def test_too_large_brain_dump_keeps_the_text(app, monkeypatch, db, user):
     monkeypatch.setenv("CONTENT_MAX_INPUT_CHARS", "50")
-    open_page(app, "pages/create.py")
+    open_page(app, "app_pages/create.py")
     app.text_area(key="brain_dump").input("x" * 60).run()
     click(app, "Extract themes")
     assert "60 characters; the limit is 50" in app.error[0].value
@@ -216,7 +216,7 @@ def test_too_large_brain_dump_keeps_the_text(app, monkeypatch, db, user):
 
 
 def test_a_double_click_makes_one_session(app, db, user):
-    open_page(app, "pages/create.py")
+    open_page(app, "app_pages/create.py")
     app.text_area(key="brain_dump").input(BRAIN_DUMP).run()
     token = app.session_state["create_token"]
     click(app, "Extract themes")
@@ -227,12 +227,12 @@ def test_a_double_click_makes_one_session(app, db, user):
 
 def test_step_pages_say_which_step_comes_first(app, pipeline):
     sid = through(pipeline, "research")
-    open_page(app, "pages/draft.py", sid)
+    open_page(app, "app_pages/draft.py", sid)
     assert "Choose an outline first" in app.info[0].value
 
 
 def test_standalone_images_without_a_session(app, db, user):
-    open_page(app, "pages/outputs.py")
+    open_page(app, "app_pages/outputs.py")
     assert "standalone" in texts(app)
     click(app, "Generate image")  # the form's prompt is empty: a clear message, nothing stored
     assert app.error[0].value.startswith("The image prompt is empty.")

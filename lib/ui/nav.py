@@ -23,12 +23,12 @@ class PageInfo:
 
 
 PAGES = {p.key: p for p in [
-    PageInfo("home", "pages/home.py", "Home", ":material/home:"),
-    PageInfo("create", "pages/create.py", "Create", ":material/edit_note:"),
-    PageInfo("research", "pages/research.py", "Research", ":material/travel_explore:"),
-    PageInfo("outline", "pages/outline.py", "Outline", ":material/format_list_numbered:"),
-    PageInfo("draft", "pages/draft.py", "Draft", ":material/article:"),
-    PageInfo("outputs", "pages/outputs.py", "Outputs", ":material/share:"),
+    PageInfo("home", "app_pages/home.py", "Home", ":material/home:"),
+    PageInfo("create", "app_pages/create.py", "Create", ":material/edit_note:"),
+    PageInfo("research", "app_pages/research.py", "Research", ":material/travel_explore:"),
+    PageInfo("outline", "app_pages/outline.py", "Outline", ":material/format_list_numbered:"),
+    PageInfo("draft", "app_pages/draft.py", "Draft", ":material/article:"),
+    PageInfo("outputs", "app_pages/outputs.py", "Outputs", ":material/share:"),
 ]}
 PIPELINE = ("create", "research", "outline", "draft", "outputs")
 

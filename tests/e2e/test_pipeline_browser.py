@@ -1,0 +1,125 @@
+"""The whole pipeline in a real browser: every step survives a reload, the link opens the session anywhere."""
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+from playwright.sync_api import Page, expect
+
+from lib.auth import ensure_local_user
+from lib.session import Sessions
+from tests.e2e.conftest import shot
+
+BRAIN_DUMP = """Notes for a post on remote teams
+- async writing beats meetings for most decisions
+- timezone overlap is the real constraint for distributed teams
+- docs-first culture: decisions written down, not said in calls
+- standups waste 30 minutes a day, maybe more
+- onboarding remote hires needs a buddy and written guides
+- burnout creeps in when nobody logs off
+"""
+
+
+def idle(page: Page) -> None:
+    """Wait until Streamlit has finished the current run."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def click(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name).first.click()
+    idle(page)
+
+
+def session_id_of(page: Page) -> str:
+    return parse_qs(urlparse(page.url).query)["session_id"][0]
+
+
+def reload_and_see(page: Page, text: str) -> None:
+    url = page.url
+    page.reload()
+    idle(page)
+    assert page.url == url
+    expect(page.get_by_text(text, exact=False).first).to_be_visible()
+
+
+def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page, browser, app_url, db):
+    page.goto(f"{app_url}/create")
+    idle(page)
+    page.get_by_label("Brain dump").fill(BRAIN_DUMP)
+    page.keyboard.press("Tab")
+    idle(page)
+    click(page, "Extract themes")
+    expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+    sid = session_id_of(page)
+    shot(page, "1-create-themes")
+    reload_and_see(page, "Pick the theme to develop")
+    session = Sessions(db, ensure_local_user(db).id).get(sid)
+    assert session.brain_dump.raw_content == BRAIN_DUMP
+
+    click(page, "Use this theme → Research")
+    page.wait_for_url(re.compile(r"/research\?session_id="))
+    click(page, "Generate research")
+    expect(page.get_by_text("Key insights")).to_be_visible()
+    shot(page, "2-research")
+    reload_and_see(page, "Key insights")
+    assert session_id_of(page) == sid
+
+    click(page, "Keep selection → Outline")
+    page.wait_for_url(re.compile(r"/outline\?session_id="))
+    click(page, "Generate outline options")
+    expect(page.get_by_role("button", name="Use this outline → Draft")).to_be_visible()
+    shot(page, "3-outline")
+    reload_and_see(page, "Call to action")
+
+    click(page, "Use this outline → Draft")
+    page.wait_for_url(re.compile(r"/draft\?session_id="))
+    click(page, "Write the draft")
+    expect(page.get_by_role("button", name="Save as new version")).to_be_visible()
+    draft = Sessions(db, ensure_local_user(db).id).get(sid).current_draft
+    assert draft is not None
+    first_line = draft.markdown.splitlines()[0].lstrip("# ").strip()
+    shot(page, "4-draft")
+    page.reload()
+    idle(page)
+    expect(page.get_by_label("Draft (Markdown)")).to_have_value(draft.markdown)
+
+    click(page, "Continue → Outputs")
+    page.wait_for_url(re.compile(r"/outputs\?session_id="))
+    click(page, "Generate outputs")
+    expect(page.get_by_role("tab", name="X/Twitter thread")).to_be_visible()
+    reload_and_see(page, "LinkedIn post")
+
+    click(page, "Generate image")
+    thumb = page.locator("img[src*='/app/static/images/']").first
+    expect(thumb).to_be_visible()
+    shot(page, "5-outputs-image")
+    src = thumb.get_attribute("src")
+    assert src.endswith(".thumb.webp")
+    answer = page.request.get(app_url + src if src.startswith("/") else src)
+    assert answer.status == 200 and answer.headers["content-type"] == "image/webp"
+    with db.as_user(ensure_local_user(db).id) as conn:
+        image = conn.execute("select public_url from generated_images where session_id = %s", [sid]).fetchone()
+    full = page.request.get(app_url + image["public_url"])
+    assert full.status == 200 and full.headers["content-type"] == "image/png" and full.body()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # A fresh page (new browser context: no cookies, no session state) opened from the link.
+    fresh_context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    fresh = fresh_context.new_page()
+    fresh.goto(f"{app_url}/outputs?session_id={sid}")
+    idle(fresh)
+    expect(fresh.get_by_role("tab", name="X/Twitter thread")).to_be_visible()
+    expect(fresh.locator("img[src*='/app/static/images/']").first).to_be_visible()
+    fresh.goto(f"{app_url}/draft?session_id={sid}")
+    idle(fresh)
+    expect(fresh.get_by_label("Draft (Markdown)")).to_have_value(draft.markdown)
+    assert first_line
+    shot(fresh, "6-fresh-page-draft")
+    fresh_context.close()
+
+
+def test_a_bad_link_shows_the_friendly_message(page: Page, app_url):
+    page.goto(f"{app_url}/research?session_id=not-a-session")
+    idle(page)
+    expect(page.get_by_text("This session was not found")).to_be_visible()
+    expect(page.get_by_role("link", name="Start a new session")).to_be_visible()
+    assert "Traceback" not in page.content()
+    shot(page, "7-bad-link")
