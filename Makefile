@@ -5,7 +5,7 @@ PORT ?= 8501
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean
+.PHONY: run test bench install clean chromium
 
 # Re-installs only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -19,7 +19,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
 
-test: $(STAMP)
+# In CI the browser tests need Debian's Chromium (no browser download: Playwright drives /usr/bin/chromium).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@if [ "$(CI)" = "true" ] && [ ! -x /usr/bin/chromium ]; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+test: $(STAMP) chromium
 	$(PY) -m pytest -q
 
 clean:

@@ -6,15 +6,25 @@ import streamlit as st
 
 from lib.generate import LANGUAGES, TONES
 from lib.generate.base import DRAFT_WORDS_MAX, DRAFT_WORDS_MIN
+from lib.errors import SessionNotFound
+from lib.session import parse_session_id
 from lib.ui.context import AppContext, session_id_param
 from lib.ui.nav import sidebar_menu
 from lib.ui.signin import sign_out_button
 
 
+def valid_session_id():
+    """The URL's session id when it is one; a malformed id is not carried into the menu's links."""
+    try:
+        return parse_session_id(session_id_param()) if session_id_param() else None
+    except SessionNotFound:
+        return None
+
+
 def sidebar(ctx: AppContext) -> None:
     with st.sidebar:
         st.markdown("### Content Studio")
-        sidebar_menu(session_id_param())
+        sidebar_menu(valid_session_id())
         st.divider()
         if ctx.config.generator == "offline":
             st.info("**Offline demo mode**: text and images are made on this machine from your own notes; "

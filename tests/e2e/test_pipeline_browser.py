@@ -21,7 +21,10 @@ BRAIN_DUMP = """Notes for a post on remote teams
 
 def idle(page: Page) -> None:
     """Wait until Streamlit has finished the current run."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && !document.querySelector('.stale-element, [data-stale=\"true\"]')", timeout=60_000)
 
 
 def click(page: Page, name: str) -> None:
@@ -59,6 +62,7 @@ def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page,
     page.wait_for_url(re.compile(r"/research\?session_id="))
     click(page, "Generate research")
     expect(page.get_by_text("Key insights")).to_be_visible()
+    expect(page.locator("[data-testid=stCheckbox] p").first).to_be_visible()
     shot(page, "2-research")
     reload_and_see(page, "Key insights")
     assert session_id_of(page) == sid
