@@ -8,6 +8,7 @@ each query may see, exactly as on Supabase.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import logging
@@ -85,6 +86,29 @@ def migrations(directory: Path = SQL_DIR) -> list[Migration]:
     return [Migration(p.name, p.read_text()) for p in sorted(directory.glob("*.sql"))]
 
 
+_statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("statements", default=None)
+
+
+class CountingConnection(psycopg.Connection):
+    """Counts statements sent through `execute`, for `count_statements()` (tests and `make bench`)."""
+
+    def execute(self, *args, **kwargs):
+        counter = _statements.get()
+        if counter is not None:
+            counter[0] += 1
+        return super().execute(*args, **kwargs)
+
+
+@contextmanager
+def count_statements() -> Iterator[list[int]]:
+    """`with count_statements() as n: ...` then `n[0]` is how many statements ran (the per-user setup counts as one)."""
+    token = _statements.set([0])
+    try:
+        yield _statements.get()
+    finally:
+        _statements.reset(token)
+
+
 class Database:
     """A pool on one server, with migrations and per-user transactions."""
 
@@ -95,6 +119,7 @@ class Database:
             min_size=1,
             max_size=pool_size,
             kwargs={"autocommit": True, "row_factory": dict_row},
+            connection_class=CountingConnection,
             open=False,
             name="content-studio",
         )

@@ -23,7 +23,7 @@ from lib.spool import Spool
 from lib.storage.base import ImageStore, object_path
 from lib.thumbnails import make_thumbnail
 
-_COLUMNS = ("id, user_id, session_id, storage_path, public_url, prompt, negative_prompt, model_used, aspect_ratio,"
+IMAGE_COLUMNS = ("id, user_id, session_id, storage_path, public_url, prompt, negative_prompt, model_used, aspect_ratio,"
             " width, height, file_size, mime_type, metadata, created_at")
 
 
@@ -139,7 +139,7 @@ class Images:
             with self.db.as_user(self.user_id) as conn:
                 saved = conn.execute(
                     f"insert into public.generated_images ({', '.join(row)}) values ({', '.join(['%s'] * len(row))})"
-                    f" returning {_COLUMNS}", list(row.values())).fetchone()
+                    f" returning {IMAGE_COLUMNS}", list(row.values())).fetchone()
         except (psycopg.Error, DatabaseError) as exc:
             if storage_path:  # no row points at them: don't leave orphans behind
                 self._quietly_delete([path, metadata["thumbnail"]["path"]])
@@ -178,7 +178,7 @@ class Images:
     def get(self, image_id: object) -> ImageRecord:
         iid = parse_image_id(image_id)
         with self.db.as_user(self.user_id) as conn:
-            row = conn.execute(f"select {_COLUMNS} from public.generated_images where id = %s", [iid]).fetchone()
+            row = conn.execute(f"select {IMAGE_COLUMNS} from public.generated_images where id = %s", [iid]).fetchone()
         if row is None:
             raise ImageNotFound()
         return ImageRecord(**row)
@@ -186,13 +186,13 @@ class Images:
     def for_session(self, session_id: object) -> list[ImageRecord]:
         sid = parse_session_id(session_id)
         with self.db.as_user(self.user_id) as conn:
-            rows = conn.execute(f"select {_COLUMNS} from public.generated_images where session_id = %s"
+            rows = conn.execute(f"select {IMAGE_COLUMNS} from public.generated_images where session_id = %s"
                                 " order by created_at desc, id desc", [sid]).fetchall()
         return [ImageRecord(**r) for r in rows]
 
     def standalone(self, limit: int = 50) -> list[ImageRecord]:
         with self.db.as_user(self.user_id) as conn:
-            rows = conn.execute(f"select {_COLUMNS} from public.generated_images where session_id is null"
+            rows = conn.execute(f"select {IMAGE_COLUMNS} from public.generated_images where session_id is null"
                                 " order by created_at desc, id desc limit %s", [limit]).fetchall()
         return [ImageRecord(**r) for r in rows]
 

@@ -29,6 +29,9 @@ PAGES = {p.key: p for p in [
     PageInfo("outline", "app_pages/outline.py", "Outline", ":material/format_list_numbered:"),
     PageInfo("draft", "app_pages/draft.py", "Draft", ":material/article:"),
     PageInfo("outputs", "app_pages/outputs.py", "Outputs", ":material/share:"),
+    PageInfo("history", "app_pages/history.py", "History", ":material/history:"),
+    PageInfo("session", "app_pages/session.py", "Session", ":material/folder_open:"),
+    PageInfo("gallery", "app_pages/gallery.py", "Gallery", ":material/photo_library:"),
 ]}
 PIPELINE = ("create", "research", "outline", "draft", "outputs")
 
@@ -65,6 +68,8 @@ def reached(status: str) -> set[str]:
 def sidebar_menu(session_id=None) -> None:
     """Links that keep the open session; each page says so itself when its step is not reached yet."""
     link("home")
+    link("history")
+    link("gallery")
     st.caption("Pipeline")
     for key in PIPELINE:
         label = "Outputs · images" if key == "outputs" and not session_id else None
@@ -87,3 +92,9 @@ def stepper(session) -> None:
 
 def status_label(status: str) -> str:
     return f"{STATUSES.index(status) + 1}/{len(STATUSES)} · {status.replace('_', ' ')}"
+
+
+def step_indicator(status: str) -> str:
+    """e.g. '●●●○○○ draft': how far along the pipeline a session is."""
+    done = STATUSES.index(status) + 1
+    return "●" * done + "○" * (len(STATUSES) - done) + f" {status.replace('_', ' ')}"

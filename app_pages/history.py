@@ -1,0 +1,46 @@
+"""History: every session, newest activity first; search, filter, open, resume."""
+
+import streamlit as st
+
+from lib.history import HistoryFilter, history_page
+from lib.session import STATUSES
+from lib.ui.context import app_context, shown_errors
+from lib.ui.nav import link, resume_key, step_indicator
+from lib.ui.pager import current_cursor, pager
+
+ctx = app_context()
+st.title("History")
+
+query_col, status_col, date_col = st.columns([3, 2, 2])
+query = query_col.text_input("Search", key="history-q", placeholder="Words from a title, brain dump or draft")
+statuses = status_col.multiselect("Status", STATUSES, key="history-status", format_func=lambda s: s.replace("_", " "))
+dates = date_col.date_input("Last activity between", value=(), key="history-dates")
+flt = HistoryFilter(query=query, statuses=tuple(statuses),
+                    date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
+
+with shown_errors(stop=True):
+    page = history_page(ctx.db, ctx.user.id, flt, current_cursor("history-pages", flt))
+
+if not page.rows:
+    st.info("No sessions match." if query or statuses or dates else "No sessions yet: start one on Create.",
+            icon=":material/search_off:")
+    link("create", label="Start a new session", icon=":material/add:")
+    st.stop()
+
+# Local URLs are served as they are; a Supabase store may need to sign them (private bucket).
+store = None if ctx.config.image_store == "local" else ctx.images.store
+for row in page.rows:
+    with st.container(border=True):
+        thumb, body, actions = st.columns([1, 4, 1.3], vertical_alignment="center")
+        if row.thumbnail_url:
+            thumb.image(store.url(row.thumbnail_path) if store else row.thumbnail_url, width="stretch")
+        else:
+            thumb.caption("No image")
+        body.markdown(f"**{row.title}**")
+        body.caption(f"{step_indicator(row.status)} · {row.output_count} outputs · {row.image_count} images · "
+                     f"last activity {row.updated_at:%Y-%m-%d %H:%M} · started {row.created_at:%Y-%m-%d}")
+        with actions:
+            link("session", row.id, label="Open", icon=":material/folder_open:")
+            link(resume_key(row.status), row.id, label="Resume", icon=":material/play_arrow:")
+
+pager("history-pages", page.next_cursor)

@@ -1,0 +1,74 @@
+"""A session as Markdown, and as a ZIP with that Markdown and every image of the session."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from typing import Callable
+
+from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, RESEARCH_KINDS, Outline
+from lib.images import ImageRecord
+from lib.session import Session
+
+
+def slug(text: str, limit: int = 60) -> str:
+    value = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+    return value[:limit].rstrip("-") or "session"
+
+
+def session_markdown(session: Session, images: list[ImageRecord], image_dir: str | None = None) -> str:
+    """Every saved step, in pipeline order. With `image_dir`, images link to files beside the Markdown."""
+    lines = [f"# {session.title}", "",
+             f"_Status: {session.status.replace('_', ' ')} · started {session.created_at:%Y-%m-%d %H:%M} · "
+             f"last activity {session.updated_at:%Y-%m-%d %H:%M}_", ""]
+    if session.brain_dump:
+        lines += ["## Brain dump", "", session.brain_dump.raw_content.strip(), ""]
+        if session.brain_dump.themes:
+            lines += ["## Themes", ""]
+            for theme in session.brain_dump.themes:
+                chosen = " (chosen)" if session.selected_theme and theme.get("id") == session.selected_theme.get("id") else ""
+                lines.append(f"- **{theme.get('title', '')}**{chosen}: {theme.get('summary', '')}")
+            lines.append("")
+    research = session.current_research
+    if research and research.kept_items:
+        lines += ["## Research (kept)", ""]
+        for kind in RESEARCH_KINDS:
+            items = [i for i in research.kept_items if i.get("kind") == kind]
+            if items:
+                lines += [f"### {RESEARCH_KIND_LABELS[kind]}", ""]
+                lines += [f"- {i['text']}{' (verify)' if i.get('verify') else ''}"
+                          f"{' — ' + i['source'] if i.get('source') else ''}" for i in items]
+                lines.append("")
+    outline = session.current_outline
+    if outline and outline.chosen_outline:
+        chosen = Outline.model_validate(outline.chosen_outline)
+        lines += ["## Outline", "", f"**{chosen.title}**", "", f"_Hook:_ {chosen.hook}", ""]
+        for section in chosen.sections:
+            lines += [f"### {section.heading}", *(f"- {point}" for point in section.points), ""]
+        lines += [f"_Call to action:_ {chosen.call_to_action}", ""]
+    draft = session.current_draft
+    if draft:
+        lines += [f"## Draft (version {draft.version}, {draft.word_count:,} words)", "", draft.markdown.strip(), ""]
+    if session.current_outputs:
+        lines += ["## Outputs", ""]
+        for kind, out in session.current_outputs.items():
+            lines += [f"### {OUTPUT_FORMAT_LABELS.get(kind, kind)}", "", out.content.strip(), ""]
+    if images:
+        lines += ["## Images", ""]
+        for image in images:
+            target = f"{image_dir}/{image.file_name}" if image_dir else (image.public_url or "(upload pending)")
+            lines += [f"![{image.prompt[:80]}]({target})", "",
+                      f"_{image.width}×{image.height} · {image.aspect_ratio} · {image.model_used}_", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def session_zip(session: Session, images: list[ImageRecord], image_bytes: Callable[[ImageRecord], bytes]) -> bytes:
+    """`{slug}.md` plus `images/{id}.png` for every image (read through `image_bytes`: store or spool)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{slug(session.title)}.md", session_markdown(session, images, image_dir="images"))
+        for image in images:
+            # PNGs are already compressed: store them as they are.
+            archive.writestr(zipfile.ZipInfo(f"images/{image.file_name}"), image_bytes(image), zipfile.ZIP_STORED)
+    return buffer.getvalue()
