@@ -1,0 +1,56 @@
+"""Exporting a session: Markdown with every step, ZIP with that Markdown and every image."""
+
+import io
+import zipfile
+
+from lib.export import session_markdown, session_zip
+from lib.generate.offline import OfflineGenerator
+from lib.images import Images
+from lib.pipeline import Pipeline
+from lib.session import Sessions
+from lib.spool import Spool
+from lib.storage import LocalImageStore
+
+NOTES = """Launching a podcast for our B2B product
+- interview customers, not vendors
+- 8 episodes of 30 minutes in season one
+- clips for LinkedIn and a newsletter recap for every episode
+"""
+
+
+def full_session(db, user, tmp_path):
+    pipeline = Pipeline(Sessions(db, user), OfflineGenerator())
+    sid = pipeline.start(NOTES).id
+    pipeline.choose_theme(sid, pipeline.extract_themes(sid).themes[0].id)
+    pipeline.research(sid)
+    pipeline.outlines(sid)
+    pipeline.choose_outline(sid, 0)
+    pipeline.write_draft(sid)
+    pipeline.outputs(sid, ["linkedin_post", "x_thread"])
+    images = Images(db, user, LocalImageStore(tmp_path / "images"), Spool(tmp_path / "spool"), OfflineGenerator())
+    made = [images.generate("podcast cover", aspect_ratio=r, session_id=sid) for r in ("1:1", "16:9")]
+    return pipeline.sessions.get(sid), images, made
+
+
+def test_markdown_holds_every_step(db, user_a, tmp_path):
+    session, images, made = full_session(db, user_a, tmp_path)
+    text = session_markdown(session, images.for_session(session.id))
+    for heading in ("# " + session.title, "## Brain dump", "## Themes", "## Research (kept)", "## Outline",
+                    "## Draft (version 1", "## Outputs", "### LinkedIn post", "### X/Twitter thread", "## Images"):
+        assert heading in text
+    assert "interview customers, not vendors" in text
+    assert session.current_draft.markdown.strip() in text
+    assert all(m.public_url in text for m in made)
+
+
+def test_zip_holds_the_markdown_and_every_image(db, user_a, tmp_path):
+    session, images, made = full_session(db, user_a, tmp_path)
+    records = images.for_session(session.id)
+    data = session_zip(session, records, images.image_bytes)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        markdown = archive.read(next(n for n in names if n.endswith(".md"))).decode()
+        assert sorted(n for n in names if n.startswith("images/")) == sorted(f"images/{m.id}.png" for m in made)
+        for m in made:
+            assert archive.read(f"images/{m.id}.png") == (images.store.root / m.storage_path).read_bytes()
+            assert f"(images/{m.id}.png)" in markdown

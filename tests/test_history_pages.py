@@ -1,0 +1,138 @@
+"""History, session detail and Gallery pages in AppTest, on the embedded PostgreSQL and real image files."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.auth import ensure_local_user
+from lib.generate.offline import OfflineGenerator
+from lib.images import Images
+from lib.pipeline import Pipeline
+from lib.session import Sessions
+from lib.spool import Spool
+from lib.storage import LocalImageStore
+from tests.conftest import APP, make_user
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def app(monkeypatch, db_url, data_dir):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CONTENT_DATA_DIR", str(data_dir))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+@pytest.fixture
+def user(db):
+    return ensure_local_user(db).id
+
+
+@pytest.fixture
+def images(db, user, data_dir):
+    # The same store and spool the app uses for this data dir.
+    return Images(db, user, LocalImageStore(data_dir / "images"), Spool(data_dir / "spool"), OfflineGenerator())
+
+
+@pytest.fixture
+def finished(db, user, images):
+    pipeline = Pipeline(Sessions(db, user), OfflineGenerator())
+    sid = pipeline.start("Notes on a zeppelin museum visit\n- the hangar is huge\n- guided tours every hour").id
+    pipeline.choose_theme(sid, pipeline.extract_themes(sid).themes[0].id)
+    pipeline.research(sid)
+    pipeline.outlines(sid)
+    pipeline.choose_outline(sid, 0)
+    pipeline.write_draft(sid)
+    pipeline.outputs(sid, ["linkedin_post"])
+    image = images.generate("A zeppelin in its hangar", aspect_ratio="16:9", session_id=sid)
+    return pipeline.sessions.get(sid), image
+
+
+def open_page(app, page, session_id=None):
+    if session_id:
+        app.query_params["session_id"] = str(session_id)
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def image_urls(app):
+    return [url for element in app.image for url in element.value]
+
+
+def test_history_lists_the_session_with_its_thumbnail(app, finished, db, user):
+    session, image = finished
+    Sessions(db, user).create("A second, imageless session")
+    open_page(app, "app_pages/history.py")
+    titles = [m.value for m in app.markdown if m.value.startswith("**")]
+    assert titles == ["**A second, imageless session**", f"**{session.title}**"]
+    assert image_urls(app) == [image.thumbnail["public_url"]]
+    assert any("1 outputs · 1 images" in c.value for c in app.caption)
+    links = {(link.value, link.proto.query_string) for link in app.page_link}
+    assert ("Open", f"session_id={session.id}") in links and ("Resume", f"session_id={session.id}") in links
+
+
+def test_history_search_narrows_the_list(app, finished, db, user):
+    session, _ = finished
+    Sessions(db, user).create("Budget planning for next year")
+    open_page(app, "app_pages/history.py")
+    app.text_input(key="history-q").input("zeppelin").run()
+    assert [m.value for m in app.markdown if m.value.startswith("**")] == [f"**{session.title}**"]
+    app.text_input(key="history-q").input("nonexistentword").run()
+    assert "No sessions match" in app.info[0].value
+
+
+def test_history_hides_other_users(app, db):
+    Sessions(db, make_user(db, "mallory@example.com")).create("Mallory's notes")
+    open_page(app, "app_pages/history.py")
+    assert "No sessions yet" in app.info[0].value
+
+
+def test_session_detail_shows_every_step_and_its_images(app, finished):
+    session, image = finished
+    open_page(app, "app_pages/session.py", session.id)
+    assert app.title[0].value == session.title
+    expanders = [e.label for e in app.expander]
+    for label in ("Brain dump", "Themes", "Research kept", "Outline", "Draft (1 versions)", "Outputs (1)"):
+        assert any(e.startswith(label) for e in expanders), (label, expanders)
+    assert image_urls(app) == [image.thumbnail["public_url"]]
+    assert {"Export Markdown", "Export ZIP"} <= {b.label for b in app.download_button}
+
+
+def test_deleting_a_session_after_confirming_removes_rows_and_files(app, finished, db, images):
+    session, image = finished
+    open_page(app, "app_pages/session.py", session.id)
+    next(b for b in app.button if b.label == "Delete session").click().run()
+    assert "This cannot be undone" in app.warning[0].value
+    next(b for b in app.button if b.label == "Yes, delete it").click().run()
+    with db.admin() as conn:
+        assert conn.execute("select count(*) as n from content_sessions").fetchone()["n"] == 0
+        assert conn.execute("select count(*) as n from generated_images").fetchone()["n"] == 0
+    assert not (images.store.root / image.storage_path).exists()
+
+
+def test_session_detail_with_a_bad_id(app):
+    open_page(app, "app_pages/session.py", "nope")
+    assert "This session was not found" in app.warning[0].value
+
+
+def test_gallery_shows_every_image_and_filters_standalone(app, finished, images):
+    _, in_session = finished
+    standalone = images.generate("A lone kite", aspect_ratio="1:1")
+    open_page(app, "app_pages/gallery.py")
+    assert image_urls(app) == [standalone.thumbnail["public_url"], in_session.thumbnail["public_url"]]
+    app.selectbox(key="gallery-session").set_value("standalone").run()
+    assert image_urls(app) == [standalone.thumbnail["public_url"]]
+
+
+def test_gallery_offers_retry_for_a_failed_upload(app, images, user, db):
+    images.store.root.mkdir(parents=True, exist_ok=True)
+    (images.store.root / str(user)).write_text("in the way")
+    pending = images.generate("Upload will fail")
+    open_page(app, "app_pages/gallery.py")
+    assert "Upload failed" in app.warning[0].value
+    (images.store.root / str(user)).unlink()
+    next(b for b in app.button if b.label == "Retry upload").click().run()
+    assert images.get(pending.id).uploaded
