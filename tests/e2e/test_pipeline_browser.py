@@ -55,8 +55,7 @@ def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page,
     sid = session_id_of(page)
     shot(page, "1-create-themes")
     reload_and_see(page, "Pick the theme to develop")
-    session = Sessions(db, ensure_local_user(db).id).get(sid)
-    assert session.brain_dump.raw_content == BRAIN_DUMP
+    assert Sessions(db, ensure_local_user(db).id).get(sid).brain_dump.raw_content == BRAIN_DUMP
 
     click(page, "Use this theme → Research")
     page.wait_for_url(re.compile(r"/research\?session_id="))
@@ -105,6 +104,8 @@ def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page,
     full = page.request.get(app_url + image["public_url"])
     assert full.status == 200 and full.headers["content-type"] == "image/png" and full.body()[:8] == b"\x89PNG\r\n\x1a\n"
 
+    session = Sessions(db, ensure_local_user(db).id).get(sid)
+
     # A fresh page (new browser context: no cookies, no session state) opened from the link.
     fresh_context = browser.new_context(viewport={"width": 1400, "height": 1000})
     fresh = fresh_context.new_page()
@@ -118,6 +119,28 @@ def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page,
     assert first_line
     shot(fresh, "6-fresh-page-draft")
     fresh_context.close()
+
+    # History lists the session with its thumbnail; the detail shows the image full size; the Gallery too.
+    page.goto(f"{app_url}/history")
+    idle(page)
+    expect(page.get_by_text(session.title).first).to_be_visible()
+    expect(page.locator(f"img[src='{src}']")).to_be_visible()  # the session's one session, its first thumbnail
+    shot(page, "8-history")
+    page.get_by_role("link", name="Open").first.click()
+    page.wait_for_url(re.compile(r"/session\?session_id="))
+    idle(page)
+    expect(page.get_by_role("heading", name=session.title)).to_be_visible()
+    page.get_by_role("button", name="View").first.click()
+    dialog = page.get_by_role("dialog")
+    full_image = dialog.locator("img[src$='.png']")
+    expect(full_image).to_be_visible()
+    assert full_image.get_attribute("src").endswith(image["public_url"])
+    assert dialog.locator("img").evaluate("img => img.naturalWidth") > 512  # the full image, not the thumbnail
+    shot(page, "9-session-full-size")
+    page.goto(f"{app_url}/gallery")
+    idle(page)
+    expect(page.locator(f"img[src='{src}']")).to_be_visible()
+    shot(page, "10-gallery")
 
 
 def test_a_bad_link_shows_the_friendly_message(page: Page, app_url):
