@@ -31,5 +31,5 @@ if not page.images:
     st.info("No images match." if any([session, model, ratio, dates]) else
             "No images yet: make one on Outputs, with or without a session.", icon=":material/image_not_supported:")
     st.stop()
-image_grid(images, page.images, columns=4, key="gallery")
+image_grid(images, page.images, columns=3, key="gallery")
 pager("gallery-pages", page.next_cursor)
