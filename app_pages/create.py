@@ -40,8 +40,9 @@ with st.expander("Brain dump", expanded=not session.brain_dump.themes):
     st.text(session.brain_dump.raw_content)
 
 if not session.brain_dump.themes:
-    auto = st.session_state.pop("extract_now", None) == str(session.id)
-    if auto or st.button("Extract themes", type="primary", icon=":material/auto_awesome:"):
+    auto = st.session_state.pop("extract_now", None) == str(session.id)  # straight after "Extract themes" on the form
+    clicked = st.button("Extract themes", type="primary", icon=":material/auto_awesome:")
+    if auto or clicked:
         with st.status("Extracting themes…", expanded=True) as status:
             try:
                 result = ctx.pipeline.extract_themes(session.id)

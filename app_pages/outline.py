@@ -6,7 +6,7 @@ from lib.generate import Outline
 from lib.outline_text import edited_outline, sections_to_text
 from lib.ui.context import app_context, require_session, shown_errors
 from lib.ui.nav import go, stepper
-from lib.ui.steps import needs, run_step
+from lib.ui.steps import needs, step_button
 
 ctx = app_context()
 st.title("Outline")
@@ -19,10 +19,8 @@ if not session.current_research:
 
 current = session.current_outline
 if current is None:
-    if st.button("Generate outline options", type="primary", icon=":material/format_list_numbered:"):
-        if run_step("Outlining…", "Outline options saved", lambda: ctx.pipeline.outlines(session.id),
-                    saved_note="Your research is saved; try again when ready."):
-            st.rerun()
+    step_button("Generate outline options", ":material/format_list_numbered:", "Outlining…", "Outline options saved",
+                lambda: ctx.pipeline.outlines(session.id), saved_note="Your research is saved; try again when ready.")
     st.stop()
 
 options = [Outline.model_validate(o) for o in current.options]
@@ -47,7 +45,7 @@ if left.button("Use this outline → Draft", type="primary", icon=":material/arr
         edited = edited_outline(base, title=title, hook=hook, sections_text=sections, call_to_action=cta)
         ctx.pipeline.choose_outline(session.id, index, edited if edited != base else None)
     go("draft", session.id)
-if right.button("Regenerate outlines", icon=":material/refresh:", help="The current options are kept as a version."):
-    if run_step("Outlining…", "New outline options saved", lambda: ctx.pipeline.outlines(session.id),
-                saved_note="The earlier outlines are still saved."):
-        st.rerun()
+with right:
+    step_button("Regenerate outlines", ":material/refresh:", "Outlining…", "New outline options saved",
+                lambda: ctx.pipeline.outlines(session.id), saved_note="The earlier outlines are still saved.",
+                primary=False, help="The current options are kept as a version.")

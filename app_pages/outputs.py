@@ -7,7 +7,7 @@ from lib.pipeline import image_prompt
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
 from lib.ui.image_grid import image_form, image_grid
 from lib.ui.nav import stepper
-from lib.ui.steps import needs, run_step
+from lib.ui.steps import needs, step_button
 
 ctx = app_context()
 st.title("Outputs")
@@ -29,10 +29,8 @@ if not session.current_draft:
 
 formats = st.multiselect("Formats", OUTPUT_FORMATS, default=[f for f in OUTPUT_FORMATS if f not in session.current_outputs]
                          or list(OUTPUT_FORMATS), format_func=OUTPUT_FORMAT_LABELS.get, key=f"formats-{session.id}")
-if st.button("Generate outputs", type="primary", icon=":material/auto_awesome:"):
-    if run_step("Repurposing the draft…", "Outputs saved", lambda: ctx.pipeline.outputs(session.id, formats),
-                saved_note="Your draft and earlier outputs are saved."):
-        st.rerun()
+step_button("Generate outputs", ":material/auto_awesome:", "Repurposing the draft…", "Outputs saved",
+            lambda: ctx.pipeline.outputs(session.id, formats), saved_note="Your draft and earlier outputs are saved.")
 
 outputs = session.current_outputs
 if outputs:

@@ -5,7 +5,7 @@ import streamlit as st
 from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.ui.context import app_context, require_session, shown_errors
 from lib.ui.nav import go, stepper
-from lib.ui.steps import needs, run_step
+from lib.ui.steps import needs, step_button
 
 ctx = app_context()
 st.title("Research")
@@ -18,10 +18,8 @@ st.caption(f"Theme: {session.selected_theme.get('summary', '')}")
 
 research = session.current_research
 if research is None:
-    if st.button("Generate research", type="primary", icon=":material/travel_explore:"):
-        if run_step("Researching…", "Research saved", lambda: ctx.pipeline.research(session.id),
-                    saved_note="Your theme is saved; try again when ready."):
-            st.rerun()
+    step_button("Generate research", ":material/travel_explore:", "Researching…", "Research saved",
+                lambda: ctx.pipeline.research(session.id), saved_note="Your theme is saved; try again when ready.")
     st.stop()
 
 st.caption(f"Version {research.version} of {len(session.research)} · {research.model_used or ''} · "
@@ -45,7 +43,7 @@ if left.button("Keep selection → Outline", type="primary", icon=":material/arr
     with shown_errors(stop=True):
         ctx.pipeline.keep_and_continue(session.id, chosen)
     go("outline", session.id)
-if right.button("Regenerate research", icon=":material/refresh:", help="The current version is kept."):
-    if run_step("Researching…", "New research version saved", lambda: ctx.pipeline.research(session.id),
-                saved_note="The earlier research is still saved."):
-        st.rerun()
+with right:
+    step_button("Regenerate research", ":material/refresh:", "Researching…", "New research version saved",
+                lambda: ctx.pipeline.research(session.id), saved_note="The earlier research is still saved.",
+                primary=False, help="The current version is kept.")

@@ -327,12 +327,9 @@ class Sessions:
         kept = list(kept_item_ids) if kept_item_ids is not None else [i["id"] for i in items if isinstance(i, dict) and "id" in i]
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
-            return conn.execute(
-                "insert into public.content_research (session_id, version, theme, items, kept_item_ids, model_used, usage)"
-                " select %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s from public.content_research where session_id = %s"
-                " returning version",
-                [sid, _json(theme), _json(items), _json(kept), model_used, _json(usage or {}), sid],
-            ).fetchone()["version"]
+            return self._insert_version(conn, "content_research", sid, {
+                "theme": _json(theme), "items": _json(items), "kept_item_ids": _json(kept),
+                "model_used": model_used, "usage": _json(usage or {})})
 
     def keep_research_items(self, session_id: object, kept_item_ids: Iterable[str], *, version: int | None = None) -> None:
         """Record which research items the user keeps (latest version unless one is named)."""
@@ -343,12 +340,8 @@ class Sessions:
     def save_outline_options(self, session_id: object, options: Iterable[Any], *, model_used: str | None = None, usage: Any = None) -> int:
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
-            return conn.execute(
-                "insert into public.content_outlines (session_id, version, options, model_used, usage)"
-                " select %s, coalesce(max(version), 0) + 1, %s, %s, %s from public.content_outlines where session_id = %s"
-                " returning version",
-                [sid, _json(list(options)), model_used, _json(usage or {}), sid],
-            ).fetchone()["version"]
+            return self._insert_version(conn, "content_outlines", sid, {
+                "options": _json(list(options)), "model_used": model_used, "usage": _json(usage or {})})
 
     def choose_outline(self, session_id: object, index: int, *, edited: Any = None, version: int | None = None) -> None:
         """Pick one of the options; `edited` is the user's changed copy of it. Opens the draft step."""
@@ -366,12 +359,9 @@ class Sessions:
         """Every generated or edited draft is a new version; returns its number."""
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id, "outputs")
-            return conn.execute(
-                "insert into public.content_drafts (session_id, version, markdown, word_count, source, model_used, usage)"
-                " select %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s, %s from public.content_drafts where session_id = %s"
-                " returning version",
-                [sid, markdown, word_count(markdown), source, model_used, _json(usage or {}), sid],
-            ).fetchone()["version"]
+            return self._insert_version(conn, "content_drafts", sid, {
+                "markdown": markdown, "word_count": word_count(markdown), "source": source,
+                "model_used": model_used, "usage": _json(usage or {})})
 
     def save_output(
         self, session_id: object, output_type: str, content: str, *, metadata: Any = None,
@@ -380,12 +370,9 @@ class Sessions:
         """A new version of one output format (LinkedIn post, X thread, ...); returns its number."""
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
-            return conn.execute(
-                "insert into public.content_outputs (session_id, output_type, version, content, metadata, model_used, usage)"
-                " select %s, %s, coalesce(max(version), 0) + 1, %s, %s, %s, %s from public.content_outputs"
-                " where session_id = %s and output_type = %s returning version",
-                [sid, output_type, content, _json(metadata or {}), model_used, _json(usage or {}), sid, output_type],
-            ).fetchone()["version"]
+            return self._insert_version(conn, "content_outputs", sid, {
+                "content": content, "metadata": _json(metadata or {}), "model_used": model_used,
+                "usage": _json(usage or {})}, output_type=output_type)
 
     def delete(self, session_id: object) -> None:
         """The session and its steps. Its images stay as standalone rows until the image pipeline removes them."""
@@ -393,6 +380,20 @@ class Sessions:
         with self.db.as_user(self.user_id) as conn:
             if conn.execute("delete from public.content_sessions where id = %s returning id", [sid]).fetchone() is None:
                 raise SessionNotFound(session_id)
+
+    @staticmethod
+    def _insert_version(conn, table: str, sid: uuid.UUID, values: dict, output_type: str | None = None) -> int:
+        """Insert the next version of a step. The session row is locked by `_touch`, so numbers never collide."""
+        # `table` and the column names are this module's own constants, never user input.
+        scope = {"output_type": output_type} if output_type else {}
+        columns = ["session_id", *scope, "version", *values]
+        where = "session_id = %s" + (" and output_type = %s" if output_type else "")
+        return conn.execute(
+            f"insert into public.{table} ({', '.join(columns)})"
+            f" select %s, {'%s, ' * len(scope)}coalesce(max(version), 0) + 1, {', '.join(['%s'] * len(values))}"
+            f" from public.{table} where {where} returning version",
+            [sid, *scope.values(), *values.values(), sid, *scope.values()],
+        ).fetchone()["version"]
 
     @staticmethod
     def _update_version(conn, table: str, sid: uuid.UUID, version: int | None, assignments: str, params: list) -> None:

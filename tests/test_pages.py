@@ -241,3 +241,19 @@ def test_standalone_images_without_a_session(app, db, user):
     with db.as_user(user) as conn:
         row = conn.execute("select session_id, prompt from generated_images").fetchone()
     assert row == {"session_id": None, "prompt": "A red kite over green hills"}
+
+
+def test_a_failing_provider_keeps_the_brain_dump_and_says_what_to_do(app, monkeypatch, db, user):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-never-shown")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")  # nothing listens there: a real refusal
+    monkeypatch.setenv("OPENAI_MAX_RETRIES", "0")
+    monkeypatch.setenv("OPENAI_TIMEOUT", "3")
+    open_page(app, "app_pages/create.py")
+    app.text_area(key="brain_dump").input(BRAIN_DUMP)
+    click(app, "Extract themes")
+    assert app.error, "the failure must be shown"
+    assert "brain dump is saved" in app.error[0].value
+    saved = Sessions(db, user).get(app.query_params["session_id"])
+    assert saved.brain_dump.raw_content == BRAIN_DUMP and saved.brain_dump.themes == []
+    assert "sk-test-never-shown" not in texts(app)
+    assert [b.label for b in app.button] == ["Extract themes"]  # a retry on the same session, not a new one

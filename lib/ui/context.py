@@ -6,6 +6,7 @@ the user is resolved per browser session; services are cheap and made per run.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -65,6 +66,17 @@ def _user_row(database_url: str, user_id: str, _db: Database, _user: User) -> bo
     return True
 
 
+@st.cache_resource(show_spinner=False)
+def _generator(fingerprint: str, _config: Config) -> Generator:
+    # One client (and connection pool) per configuration for the whole process; it holds no user state.
+    return get_generator(_config)
+
+
+def _fingerprint(config: Config) -> str:
+    # The repr hides secrets, so the key enters only as a hash.
+    return hashlib.sha256(f"{config!r}|{config.openai_api_key}".encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class AppContext:
     config: Config
@@ -78,7 +90,7 @@ class AppContext:
 
     @property
     def generator(self) -> Generator:
-        return get_generator(self.config)
+        return _generator(_fingerprint(self.config), self.config)
 
     @property
     def options(self) -> GenerationOptions:

@@ -24,6 +24,14 @@ def run_step(label: str, done_label: str, work: Callable[[], object], *, saved_n
     return True
 
 
+def step_button(label: str, icon: str, running: str, done: str, work: Callable[[], object], *, saved_note: str,
+                primary: bool = True, help: str | None = None) -> None:
+    """A button that runs one generation with progress and, when it succeeds, reruns to show the saved result."""
+    if st.button(label, type="primary" if primary else "secondary", icon=icon, help=help):
+        if run_step(running, done, work, saved_note=saved_note):
+            st.rerun()
+
+
 def needs(step_key: str, message: str, session_id) -> None:
     """This page needs an earlier step: say which, link to it, stop."""
     st.info(message, icon=":material/info:")
