@@ -150,3 +150,18 @@ def test_a_bad_link_shows_the_friendly_message(page: Page, app_url):
     expect(page.get_by_role("link", name="Start a new session")).to_be_visible()
     assert "Traceback" not in page.content()
     shot(page, "7-bad-link")
+
+
+def test_html_in_notes_is_shown_as_text_never_run(page: Page, app_url):
+    notes = "<b>bold claim</b> and <script>window.__pwned = true</script>\n- <img src=x onerror=\"window.__pwned=true\">\n- pricing pages that convert"
+    page.goto(f"{app_url}/create")
+    idle(page)
+    page.get_by_label("Brain dump").fill(notes)
+    page.keyboard.press("Tab")
+    idle(page)
+    click(page, "Extract themes")
+    expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+    page.get_by_text("Brain dump").first.click()  # open the expander with the saved notes
+    expect(page.get_by_text("<b>bold claim</b>", exact=False).first).to_be_visible()
+    assert page.evaluate("() => window.__pwned === undefined")
+    assert page.locator("main b", has_text="bold claim").count() == 0
