@@ -18,9 +18,12 @@ if not recent:
     st.info("No sessions yet. Every session you start is saved here, step by step.", icon=":material/history:")
 for s in recent:
     with st.container(border=True):
-        title, step, when, resume = st.columns([4, 2, 2, 2], vertical_alignment="center")
+        title, step, when, detail, resume = st.columns([4, 2, 2, 1.3, 1.3], vertical_alignment="center")
         title.markdown(f"**{s.title}**")
         step.caption(status_label(s.status))
         when.caption(f"{s.updated_at:%Y-%m-%d %H:%M}")
+        with detail:
+            link("session", s.id, label="Open", icon=":material/folder_open:")
         with resume:
             link(resume_key(s.status), s.id, label="Resume", icon=":material/play_arrow:")
+link("history", label="All sessions in History", icon=":material/history:")

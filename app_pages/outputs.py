@@ -32,7 +32,7 @@ formats = st.multiselect("Formats", OUTPUT_FORMATS, default=[f for f in OUTPUT_F
 step_button("Generate outputs", ":material/auto_awesome:", "Repurposing the draft…", "Outputs saved",
             lambda: ctx.pipeline.outputs(session.id, formats), saved_note="Your draft and earlier outputs are saved.")
 
-outputs = session.current_outputs
+outputs = {kind: session.current_outputs[kind] for kind in OUTPUT_FORMATS if kind in session.current_outputs}
 if outputs:
     tabs = st.tabs([OUTPUT_FORMAT_LABELS.get(t, t) for t in outputs])
     for tab, (kind, out) in zip(tabs, outputs.items()):
