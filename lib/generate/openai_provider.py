@@ -40,7 +40,9 @@ from lib.generate.models import (
 from lib.generate.openai_errors import is_retryable, map_error
 
 T = TypeVar("T", bound=BaseModel)
-IMAGE_MODELS = ("gpt-image-1", "dall-e-3")
+# Selectable in the image form; the configured OPENAI_IMAGE_MODEL comes first. The client marks gpt-image-1
+# shut down (2026-10-23) and dall-e-3 retired: the newer gpt-image models use the same sizes.
+IMAGE_MODELS = ("gpt-image-1", "gpt-image-1.5", "gpt-image-2", "dall-e-3")
 PROMPT_LIMITS = {"dall-e-3": 4000, "dall-e-2": 1000, "gpt-image": 32000}
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
