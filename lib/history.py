@@ -2,7 +2,8 @@
 
 Pagination is by keyset on (updated_at, id), so sessions that arrive while
 someone pages never shift a page (no gaps, no duplicates). Search is
-PostgreSQL full text over title, brain dump and drafts (sql/005).
+PostgreSQL full text over title, brain dump and drafts, through
+`history_search_hits` (sql/006), which can use the GIN indexes of sql/005.
 Each row carries counts and its first image's thumbnail, never the images.
 """
 
@@ -19,7 +20,6 @@ from lib.paging import day_range, decode_cursor, encode_cursor
 from lib.session import STATUSES
 
 PAGE_SIZE = 20
-SEARCH_CONFIG = "english"
 
 
 @dataclass(frozen=True)
@@ -51,16 +51,6 @@ class HistoryPage:
 
 
 _PAGE_SQL = """
-with hits as (
-  select id as session_id from public.content_sessions
-   where %(q)s::text is not null and to_tsvector('{cfg}', title) @@ websearch_to_tsquery('{cfg}', %(q)s)
-  union
-  select session_id from public.content_brain_dumps
-   where %(q)s::text is not null and to_tsvector('{cfg}', raw_content) @@ websearch_to_tsquery('{cfg}', %(q)s)
-  union
-  select session_id from public.content_drafts
-   where %(q)s::text is not null and to_tsvector('{cfg}', markdown) @@ websearch_to_tsquery('{cfg}', %(q)s)
-)
 select s.id, s.title, s.status, s.created_at, s.updated_at,
   (select count(distinct o.output_type) from public.content_outputs o where o.session_id = s.id) as output_count,
   (select count(*) from public.generated_images i where i.session_id = s.id) as image_count,
@@ -72,14 +62,14 @@ left join lateral (
    where i.session_id = s.id and i.storage_path is not null
    order by i.created_at, i.id limit 1
 ) first_image on true
-where (%(q)s::text is null or s.id in (select session_id from hits))
+where (%(q)s::text is null or s.id in (select public.history_search_hits(%(q)s::text)))
   and (cardinality(%(statuses)s::text[]) = 0 or s.status = any(%(statuses)s::text[]))
   and (%(date_from)s::timestamptz is null or s.updated_at >= %(date_from)s::timestamptz)
   and (%(date_to)s::timestamptz is null or s.updated_at < %(date_to)s::timestamptz)
   and (%(cursor_at)s::timestamptz is null or (s.updated_at, s.id) < (%(cursor_at)s::timestamptz, %(cursor_id)s::uuid))
 order by s.updated_at desc, s.id desc
 limit %(limit)s
-""".format(cfg=SEARCH_CONFIG)
+"""
 
 
 def history_page(db: Database, user_id: uuid.UUID | str, flt: HistoryFilter | None = None,

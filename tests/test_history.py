@@ -123,3 +123,28 @@ def test_bad_cursor_and_status_are_clear_errors(db, user_a):
         history_page(db, user_a, cursor="garbage!")
     with pytest.raises(InputError, match="Unknown status filter"):
         history_page(db, user_a, HistoryFilter(statuses=("published",)))
+
+
+def test_the_search_function_returns_only_the_callers_sessions(db, user_a, user_b, alice):
+    mine = alice.create("notes on ornithopters").id
+    theirs = Sessions(db, user_b).create("bob also likes ornithopters").id
+    with db.as_user(user_b) as conn:
+        hits = [r["h"] for r in conn.execute("select public.history_search_hits('ornithopters') as h")]
+    assert hits == [theirs] and mine not in hits
+    with db.admin() as conn:  # no signed-in user: nothing
+        assert conn.execute("select count(*) as n from public.history_search_hits('ornithopters')").fetchone()["n"] == 0
+
+
+def test_search_uses_the_full_text_indexes(db, user_a, alice):
+    for i in range(30):
+        alice.save_draft(alice.create(f"notes {i}").id, f"draft {i} about lighthouses and harbours")
+    with db.admin() as conn:
+        conn.execute("analyze")
+        conn.execute("set local enable_seqscan = off")
+        plan = "\n".join(r["QUERY PLAN"] for r in conn.execute(
+            "explain select * from public.history_search_hits('harbours')"))
+        inner = "\n".join(r["QUERY PLAN"] for r in conn.execute(
+            "explain select d.session_id from public.content_drafts d"
+            " where to_tsvector('english', d.markdown) @@ websearch_to_tsquery('english', 'harbours')"))
+    assert "Function Scan" in plan
+    assert "idx_content_drafts_fts" in inner

@@ -40,7 +40,7 @@ create or replace function auth.uid() returns uuid
 language sql stable as $$
   select nullif(
     coalesce(current_setting('request.jwt.claim.sub', true),
-             current_setting('request.jwt.claims', true)::jsonb ->> 'sub'),
+             nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'),
     '')::uuid
 $$;
 
@@ -48,7 +48,7 @@ create or replace function auth.role() returns text
 language sql stable as $$
   select nullif(
     coalesce(current_setting('request.jwt.claim.role', true),
-             current_setting('request.jwt.claims', true)::jsonb ->> 'role'),
+             nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'),
     '')::text
 $$;
 
