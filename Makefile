@@ -29,5 +29,9 @@ chromium:
 test: $(STAMP) chromium
 	$(PY) -m pytest -q
 
+# A fresh embedded PostgreSQL in a temporary folder, 10,000 sessions seeded, History and Gallery timed; last line JSON.
+bench: $(STAMP)
+	$(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

