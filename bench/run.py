@@ -26,9 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-import lib.db
 from bench.seed import Log, Seeded, Sizes, seed
-from lib.db import Database, count_statements
+from lib.db import Database, close_database, count_statements
 from lib.gallery import gallery_page
 from lib.history import EMBED_ALL_SQL, PAGE_SIZE, HistoryFilter, history_page
 
@@ -127,9 +126,7 @@ def render_timed(database_url: str, data_dir: Path, expected_rows: int, warmup: 
             return result
         finally:
             # The app opened its own pool on the bench server (lib.db keeps one per URL for the process): close it.
-            app_db = lib.db._databases.get(database_url)
-            if app_db is not None:
-                app_db.close()
+            close_database(database_url)
 
 
 def measure(db: Database, seeded: Seeded, *, database_url: str, data_dir: Path, warmup: int = 5, runs: int = 20,

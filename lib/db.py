@@ -214,6 +214,14 @@ def database_url(config: Config) -> str:
     return config.database_url or start_embedded(config.data_dir)
 
 
+def close_database(url: str) -> None:
+    """Close the process-wide pool for `url`, if one is open (a benchmark or test that is done with a server)."""
+    with _lock:
+        db = _databases.get(url)
+    if db is not None:
+        db.close()
+
+
 def get_database(config: Config) -> Database:
     """The process-wide, migrated database for this configuration (shared across reruns and users)."""
     url = database_url(config)
