@@ -35,6 +35,9 @@ def sidebar(ctx: AppContext) -> None:
             language = st.selectbox("Language", LANGUAGES, key="opt_language")
             tone = st.selectbox("Tone", TONES, key="opt_tone")
             words = st.slider("Draft length (words)", DRAFT_WORDS_MIN, 2000, 800, step=50, key="opt_words")
+            if ctx.config.generator == "offline":
+                st.caption("Offline mode writes in your notes' own language and can only reach the length "
+                           "your notes allow; tone changes its connecting phrases.")
         st.session_state["generation_options"] = {"language": language, "tone": tone,
                                                   "draft_words": min(words, DRAFT_WORDS_MAX)}
         st.caption(f"Signed in as **{ctx.user.label}**")

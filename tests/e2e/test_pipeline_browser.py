@@ -36,6 +36,17 @@ def session_id_of(page: Page) -> str:
     return parse_qs(urlparse(page.url).query)["session_id"][0]
 
 
+def start_session(page: Page, app_url: str, notes: str) -> None:
+    """Type notes on Create and extract themes; the page then offers them to pick from."""
+    page.goto(f"{app_url}/create")
+    idle(page)
+    page.get_by_label("Brain dump").fill(notes)
+    page.keyboard.press("Tab")
+    idle(page)
+    click(page, "Extract themes")
+    expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+
+
 def reload_and_see(page: Page, text: str) -> None:
     url = page.url
     page.reload()
@@ -45,13 +56,7 @@ def reload_and_see(page: Page, text: str) -> None:
 
 
 def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page, browser, app_url, db):
-    page.goto(f"{app_url}/create")
-    idle(page)
-    page.get_by_label("Brain dump").fill(BRAIN_DUMP)
-    page.keyboard.press("Tab")
-    idle(page)
-    click(page, "Extract themes")
-    expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+    start_session(page, app_url, BRAIN_DUMP)
     sid = session_id_of(page)
     shot(page, "1-create-themes")
     reload_and_see(page, "Pick the theme to develop")
@@ -154,13 +159,7 @@ def test_a_bad_link_shows_the_friendly_message(page: Page, app_url):
 
 def test_html_in_notes_is_shown_as_text_never_run(page: Page, app_url):
     notes = "<b>bold claim</b> and <script>window.__pwned = true</script>\n- <img src=x onerror=\"window.__pwned=true\">\n- pricing pages that convert"
-    page.goto(f"{app_url}/create")
-    idle(page)
-    page.get_by_label("Brain dump").fill(notes)
-    page.keyboard.press("Tab")
-    idle(page)
-    click(page, "Extract themes")
-    expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+    start_session(page, app_url, notes)
     page.get_by_text("Brain dump").first.click()  # open the expander with the saved notes
     expect(page.get_by_text("<b>bold claim</b>", exact=False).first).to_be_visible()
     assert page.evaluate("() => window.__pwned === undefined")
