@@ -19,13 +19,17 @@ if not outline or outline.chosen_outline is None:
 def write_draft() -> None:
     """Stream the draft onto the page and save it when complete; on failure say so and keep what was saved."""
     with st.status("Writing the draft…", expanded=True) as status:
+        stream = None
         try:
             stream = ctx.pipeline.draft_stream(session.id)
             st.write_stream(stream)
             version = ctx.pipeline.save_generated_draft(session.id, stream)
         except AppError as exc:
             status.update(label="Writing the draft failed", state="error")
-            st.error(f"{exc} Your outline and earlier drafts are saved; try again when ready.", icon=":material/error:")
+            kept = ctx.pipeline.keep_partial_draft(session.id, stream) if stream is not None else None
+            note = f" What was written is saved as version {kept} (partial)." if kept else ""
+            st.error(f"{exc}{note} Your outline and earlier drafts are saved; try again when ready.",
+                     icon=":material/error:")
             return
         status.update(label=f"Draft saved as version {version}", state="complete", expanded=False)
     st.rerun()

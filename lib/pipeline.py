@@ -111,6 +111,13 @@ class Pipeline:
         draft = stream.result()  # drains whatever the screen did not consume
         return self.sessions.save_draft(session_id, draft.markdown, model_used=draft.model_used, usage=draft.usage)
 
+    def keep_partial_draft(self, session_id: object, stream: DraftStream) -> int | None:
+        """After a stream broke off: save what was written as a 'partial' version (None when nothing was)."""
+        if not stream.text.strip():
+            return None
+        return self.sessions.save_draft(session_id, stream.text, source="partial", model_used=stream.model_used,
+                                        usage=stream.usage)
+
     def write_draft(self, session_id: object) -> int:
         return self.save_generated_draft(session_id, self.draft_stream(session_id))
 

@@ -257,3 +257,24 @@ def test_a_failing_provider_keeps_the_brain_dump_and_says_what_to_do(app, monkey
     assert saved.brain_dump.raw_content == BRAIN_DUMP and saved.brain_dump.themes == []
     assert "sk-test-never-shown" not in texts(app)
     assert [b.label for b in app.button] == ["Extract themes"]  # a retry on the same session, not a new one
+
+
+def test_a_draft_stream_that_breaks_off_keeps_what_was_written(pipeline):
+    from lib.errors import GeneratorTimeout
+    from lib.generate import DraftStream
+
+    sid = through(pipeline, "draft")
+
+    def producer(stream):
+        yield "# Half a draft\n\nThe first paragraph arrived"
+        yield " and then"
+        raise GeneratorTimeout("The generator did not answer in time.", fix="Try again.")
+
+    stream = DraftStream(producer, model_used="test-model")
+    with pytest.raises(GeneratorTimeout):
+        list(stream)
+    version = pipeline.keep_partial_draft(sid, stream)
+    draft = pipeline.sessions.get(sid).current_draft
+    assert (version, draft.source, draft.model_used) == (1, "partial", "test-model")
+    assert draft.markdown == "# Half a draft\n\nThe first paragraph arrived and then"
+    assert pipeline.keep_partial_draft(sid, DraftStream(lambda s: iter(()), model_used="x")) is None
