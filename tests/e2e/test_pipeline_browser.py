@@ -164,3 +164,17 @@ def test_html_in_notes_is_shown_as_text_never_run(page: Page, app_url):
     expect(page.get_by_text("<b>bold claim</b>", exact=False).first).to_be_visible()
     assert page.evaluate("() => window.__pwned === undefined")
     assert page.locator("main b", has_text="bold claim").count() == 0
+
+
+def test_a_second_app_server_shows_the_same_session(page: Page, app_url, db_url, tmp_path, db):
+    from tests.server import running_app
+
+    start_session(page, app_url, BRAIN_DUMP)
+    sid = session_id_of(page)
+    with running_app({"DATABASE_URL": db_url, "CONTENT_DATA_DIR": str(tmp_path / "second")}) as second:
+        page.goto(f"{second}/create?session_id={sid}")
+        idle(page)
+        expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+        themes = Sessions(db, ensure_local_user(db).id).get(sid).brain_dump.themes
+        for theme in themes:
+            expect(page.get_by_text(theme["title"]).first).to_be_visible()
