@@ -27,13 +27,17 @@ if not page.rows:
     link("create", label="Start a new session", icon=":material/add:")
     st.stop()
 
-# Local URLs are served as they are; a Supabase store may need to sign them (private bucket).
-store = None if ctx.config.image_store == "local" else ctx.images.store
+# Local URLs are served as they are; a private Supabase bucket signs the page's thumbnails in one request.
+thumbs = [r.thumbnail_path for r in page.rows if r.thumbnail_path]
+signed: dict[str, str] = {}
+if thumbs and ctx.config.image_store != "local":
+    with shown_errors():
+        signed = ctx.images.store.urls(thumbs)
 for row in page.rows:
     with st.container(border=True):
         thumb, body, actions = st.columns([1, 4, 1.3], vertical_alignment="center")
         if row.thumbnail_url:
-            thumb.image(store.url(row.thumbnail_path) if store else row.thumbnail_url, width="stretch")
+            thumb.image(signed.get(row.thumbnail_path, row.thumbnail_url), width="stretch")
         else:
             thumb.caption("No image")
         body.markdown(f"**{row.title}**")

@@ -198,9 +198,17 @@ class Images:
 
     def thumbnail_source(self, record: ImageRecord) -> str | bytes:
         """What a grid shows: the thumbnail's URL, or its spooled bytes while the upload is pending."""
-        if record.uploaded:
-            return self.store.url(record.thumbnail["path"]) if self.store.name != "local" else record.thumbnail["public_url"]
-        return self.spool.read(self.user_id, _names(record.id)[1])
+        return self.thumbnail_sources([record])[record.id]
+
+    def thumbnail_sources(self, records: list[ImageRecord]) -> dict[uuid.UUID, str | bytes]:
+        """Thumbnails for a whole grid: stored URLs as recorded (local), signed together (private bucket)."""
+        uploaded = [r for r in records if r.uploaded]
+        if self.store.name == "local":
+            urls = {r.thumbnail["path"]: r.thumbnail["public_url"] for r in uploaded}
+        else:
+            urls = self.store.urls([r.thumbnail["path"] for r in uploaded])
+        return {r.id: urls[r.thumbnail["path"]] if r.uploaded else self.spool.read(self.user_id, _names(r.id)[1])
+                for r in records}
 
     def full_source(self, record: ImageRecord) -> str | bytes:
         if record.uploaded:

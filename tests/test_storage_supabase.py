@@ -277,3 +277,30 @@ def test_the_store_never_shows_its_token():
     store = SupabaseImageStore(URL + "/", ANON_KEY, TOKEN)
     assert TOKEN not in repr(store) and ANON_KEY not in repr(store)
     assert store.name == "supabase"
+
+
+def test_a_private_grid_is_signed_in_one_request(router):
+    paths = [object_path(USER, SESSION, f"{uuid.UUID(int=i)}.thumb.webp") for i in range(1, 4)]
+    sign = router.post(f"{OBJECT_BASE}/sign/generated-images").mock(return_value=httpx.Response(200, json=[
+        {"path": p, "signedURL": f"/object/sign/generated-images/{p}?token=t{i}", "error": None}
+        for i, p in enumerate(paths)]))
+    store = SupabaseImageStore(URL, ANON_KEY, TOKEN, private=True, signed_url_seconds=900)
+    urls = store.urls(paths)
+    assert sign.call_count == 1 and len(router.calls) == 1
+    assert_as_the_user(sign.calls.last.request)
+    assert json.loads(sign.calls.last.request.content) == {"paths": paths, "expiresIn": "900"}
+    assert urls == {p: f"{URL}/storage/v1/object/sign/generated-images/{p}?token=t{i}" for i, p in enumerate(paths)}
+
+
+def test_a_public_grid_needs_no_request(router, store):
+    paths = [object_path(USER, None, f"{IMAGE}.thumb.webp")]
+    assert store.urls(paths) == {paths[0]: f"{OBJECT_BASE}/public/generated-images/{paths[0]}"}
+    assert len(router.calls) == 0
+
+
+def test_an_unsigned_path_in_a_batch_is_a_clear_error(router):
+    paths = [object_path(USER, SESSION, f"{IMAGE}.thumb.webp")]
+    router.post(f"{OBJECT_BASE}/sign/generated-images").mock(return_value=httpx.Response(200, json=[
+        {"path": paths[0], "signedURL": None, "error": "Either the object does not exist or you do not have access to it"}]))
+    with pytest.raises(StorageError, match="did not sign 1 of 1 image URLs"):
+        SupabaseImageStore(URL, ANON_KEY, TOKEN, private=True).urls(paths)

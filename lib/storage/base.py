@@ -53,6 +53,10 @@ class ImageStore(ABC):
     def url(self, path: str) -> str:
         """The URL the browser loads for `path` (a signed one for a private bucket)."""
 
+    def urls(self, paths: list[str]) -> dict[str, str]:
+        """URLs for many paths at once (a grid's page). Stores that sign URLs do it in one request."""
+        return {path: self.url(path) for path in paths}
+
     @abstractmethod
     def read(self, path: str) -> bytes:
         """The stored bytes (for exports and retries)."""

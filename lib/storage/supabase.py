@@ -177,6 +177,20 @@ class SupabaseImageStore(ImageStore):
                          "Check that the image exists and that the storage policies let you read it.")
         return link
 
+    def urls(self, paths: list[str]) -> dict[str, str]:
+        """A private bucket signs a whole page of paths in one request; a public one needs none."""
+        paths = [check_path(p) for p in paths]
+        if not self.private or not paths:
+            return {path: self._files.get_public_url(path) for path in paths}
+        signed = self._call("url", f"{len(paths)} images",
+                            lambda: self._files.create_signed_urls(paths, self.signed_url_seconds))
+        links = {item.get("path"): item.get("signedURL") or item.get("signedUrl") for item in signed}
+        missing = [p for p in paths if not links.get(p)]
+        if missing:
+            raise _error("missing", f"Supabase storage did not sign {len(missing)} of {len(paths)} image URLs.",
+                         "Check that the images exist and that the storage policies let you read them.")
+        return {path: links[path] for path in paths}
+
     def delete(self, paths: list[str]) -> None:
         paths = [check_path(p) for p in paths]  # all checked before anything is sent
         if not paths:

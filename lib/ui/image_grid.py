@@ -56,13 +56,16 @@ def image_grid(images: Images, records: list[ImageRecord], *, columns: int = 3, 
     if not records:
         st.caption("No images yet.")
         return
+    try:
+        sources = images.thumbnail_sources(records)  # one signing request for a private bucket, not one per image
+    except AppError as exc:
+        st.warning(str(exc))
+        sources = {}
     cols = st.columns(columns)
     for i, record in enumerate(records):
         with cols[i % columns].container(border=True):
-            try:
-                st.image(images.thumbnail_source(record), width="stretch")
-            except AppError as exc:
-                st.warning(str(exc))
+            if record.id in sources:
+                st.image(sources[record.id], width="stretch")
             st.caption(record.prompt[:120] + ("…" if len(record.prompt) > 120 else ""))
             if not record.uploaded:
                 st.warning("Upload failed; kept on this server.", icon=":material/cloud_off:")
