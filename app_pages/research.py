@@ -22,6 +22,11 @@ if research is None:
                 lambda: ctx.pipeline.research(session.id), saved_note="Your theme is saved; try again when ready.")
     st.stop()
 
+if research.theme.get("id") != session.selected_theme.get("id"):
+    st.warning(f"This research was made for the earlier theme “{research.theme.get('title', '')}”; the session's "
+               f"theme is now “{session.selected_theme['title']}”.", icon=":material/swap_horiz:")
+    step_button("Generate research for the new theme", ":material/travel_explore:", "Researching…", "Research saved",
+                lambda: ctx.pipeline.research(session.id), saved_note="The earlier research is still saved.")
 st.caption(f"Version {research.version} of {len(session.research)} · {research.model_used or ''} · "
            "untick what you do not want to use in the outline.")
 kept = set(research.kept_item_ids)

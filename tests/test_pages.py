@@ -278,3 +278,16 @@ def test_a_draft_stream_that_breaks_off_keeps_what_was_written(pipeline):
     assert (version, draft.source, draft.model_used) == (1, "partial", "test-model")
     assert draft.markdown == "# Half a draft\n\nThe first paragraph arrived and then"
     assert pipeline.keep_partial_draft(sid, DraftStream(lambda s: iter(()), model_used="x")) is None
+
+
+def test_research_for_an_earlier_theme_is_flagged_and_can_be_redone(app, pipeline):
+    sid = through(pipeline, "outline")  # research exists for the first theme
+    session = pipeline.sessions.get(sid)
+    other = session.brain_dump.themes[1]
+    pipeline.choose_theme(sid, other["id"])
+    open_page(app, "app_pages/research.py", sid)
+    assert "made for the earlier theme" in app.warning[0].value
+    click(app, "Generate research for the new theme")
+    research = pipeline.sessions.get(sid).current_research
+    assert research.version == 2 and research.theme["id"] == other["id"]
+    assert not [w for w in app.warning if "earlier theme" in w.value]
