@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from lib.errors import AppError, InputError
 from lib.pipeline import new_create_token
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
 from lib.ui.nav import go, stepper
+from lib.ui.steps import run_step, step_button
 
 ctx = app_context()
 st.title("Create")
@@ -42,15 +42,9 @@ with st.expander("Brain dump", expanded=not session.brain_dump.themes):
 if not session.brain_dump.themes:
     auto = st.session_state.pop("extract_now", None) == str(session.id)  # straight after "Extract themes" on the form
     clicked = st.button("Extract themes", type="primary", icon=":material/auto_awesome:")
-    if auto or clicked:
-        with st.status("Extracting themes…", expanded=True) as status:
-            try:
-                result = ctx.pipeline.extract_themes(session.id)
-                status.update(label=f"Found {len(result.themes)} themes", state="complete")
-                st.rerun()
-            except AppError as exc:
-                status.update(label="Theme extraction failed", state="error")
-                st.error(f"{exc} Your brain dump is saved; try again when ready.")
+    if (auto or clicked) and run_step("Extracting themes…", "Themes found", lambda: ctx.pipeline.extract_themes(session.id),
+                                      saved_note="Your brain dump is saved; try again when ready."):
+        st.rerun()
     st.stop()
 
 st.markdown("**Pick the theme to develop**")
@@ -71,7 +65,7 @@ if left.button("Use this theme → Research", type="primary", icon=":material/ar
     with shown_errors(stop=True):
         ctx.pipeline.choose_theme(session.id, pick)
     go("research", session.id)
-if right.button("Extract themes again", icon=":material/refresh:"):
-    with st.status("Extracting themes…"), shown_errors(stop=True):
-        ctx.pipeline.extract_themes(session.id)
-    st.rerun()
+with right:
+    step_button("Extract themes again", ":material/refresh:", "Extracting themes…", "Themes found",
+                lambda: ctx.pipeline.extract_themes(session.id), saved_note="The earlier themes are still shown.",
+                primary=False)
