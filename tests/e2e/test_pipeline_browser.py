@@ -178,3 +178,20 @@ def test_a_second_app_server_shows_the_same_session(page: Page, app_url, db_url,
         themes = Sessions(db, ensure_local_user(db).id).get(sid).brain_dump.themes
         for theme in themes:
             expect(page.get_by_text(theme["title"]).first).to_be_visible()
+
+
+def test_notes_uploaded_as_a_file_fill_the_brain_dump(page: Page, app_url, tmp_path):
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Webinar ideas\n- live Q&A beats slides\n- record every session for the newsletter\n", encoding="utf-8")
+    latin1 = tmp_path / "old.txt"
+    latin1.write_bytes("caf\xe9 notes".encode("latin-1"))
+    page.goto(f"{app_url}/create")
+    idle(page)
+    page.locator("input[type=file]").set_input_files(str(latin1))
+    idle(page)
+    expect(page.get_by_text("That file is not UTF-8 text")).to_be_visible()
+    page.locator("input[type=file]").set_input_files(str(notes))
+    idle(page)
+    expect(page.get_by_label("Brain dump")).to_have_value(notes.read_text(encoding="utf-8"))
+    click(page, "Extract themes")
+    expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
