@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
+from lib.generate.formats import limit_warnings
 from lib.pipeline import image_prompt
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
 from lib.ui.image_grid import image_form, image_grid
@@ -40,6 +41,8 @@ if outputs:
             st.caption(f"Version {out.version} · {len(out.content):,} characters"
                        f"{' · edited' if out.metadata.get('edited') else ''}")
             text = st.text_area("Edit", out.content, height=260, key=f"out-{session.id}-{kind}-{out.version}")
+            for warning in limit_warnings(kind, text):
+                st.warning(warning, icon=":material/straighten:")
             left, right = st.columns(2)
             if left.button("Save edit", key=f"save-{kind}", icon=":material/save:", disabled=text == out.content):
                 with shown_errors():

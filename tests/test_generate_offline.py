@@ -350,3 +350,15 @@ def test_slugs_hashtags_and_cuts():
     assert hashtag("remote onboarding") == "#RemoteOnboarding" and hashtag("SEO tips") == "#SEOTips"
     cut = fit_text("First sentence here. Second sentence is longer than the limit allows.", 40)
     assert len(cut) <= 40 and cut.endswith("…")
+
+
+def test_limit_warnings_flag_edited_text_that_breaks_a_platform_limit():
+    from lib.generate.formats import limit_warnings
+
+    assert limit_warnings("x_thread", "1/2 short post\n\n2/2 another short one") == []
+    long_post = "word " * 70  # 350 characters
+    assert limit_warnings("x_thread", f"1/2 fine\n\n{long_post}") == [
+        "Post 2 has 349 characters as X counts them; the limit is 280."]
+    assert limit_warnings("linkedin_post", "x" * 3001) == ["It has 3,001 characters; the limit is 3,000."]
+    assert limit_warnings("linkedin_post", "x" * 3000) == []
+    assert limit_warnings("blog_seo", "anything") == []

@@ -291,3 +291,16 @@ def test_research_for_an_earlier_theme_is_flagged_and_can_be_redone(app, pipelin
     research = pipeline.sessions.get(sid).current_research
     assert research.version == 2 and research.theme["id"] == other["id"]
     assert not [w for w in app.warning if "earlier theme" in w.value]
+
+
+def test_an_edited_x_post_over_the_limit_is_flagged_and_still_saved(app, pipeline):
+    sid = through(pipeline, "outputs")
+    pipeline.outputs(sid, ["x_thread"])
+    open_page(app, "app_pages/outputs.py", sid)
+    area = next(t for t in app.text_area if t.key.startswith(f"out-{sid}-x_thread"))
+    assert not [w for w in app.warning if "characters as X counts them" in w.value]
+    area.input(area.value + "\n\n" + "far too long " * 30).run()
+    assert any("the limit is 280" in w.value for w in app.warning)
+    click(app, "Save edit")
+    saved = pipeline.sessions.get(sid).current_outputs["x_thread"]
+    assert saved.version == 2 and saved.content.endswith("far too long ") and saved.metadata == {"edited": True}
