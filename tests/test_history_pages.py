@@ -136,3 +136,30 @@ def test_gallery_offers_retry_for_a_failed_upload(app, images, user, db):
     (images.store.root / str(user)).unlink()
     next(b for b in app.button if b.label == "Retry upload").click().run()
     assert images.get(pending.id).uploaded
+
+
+def test_history_filters_live_in_the_url(app, finished, db, user):
+    session, _ = finished
+    Sessions(db, user).create("Budget planning for next year")
+    open_page(app, "app_pages/history.py")
+    app.text_input(key="history-q").input("zeppelin").run()
+    assert app.query_params["q"] == "zeppelin"
+    # A reload (a new browser session) with that URL shows the same filtered list.
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.query_params["q"] = "zeppelin"
+    open_page(fresh, "app_pages/history.py")
+    assert fresh.text_input(key="history-q").value == "zeppelin"
+    assert [m.value for m in fresh.markdown if m.value.startswith("**")] == [f"**{session.title}**"]
+
+
+def test_gallery_filters_live_in_the_url(app, finished, images):
+    images.generate("A lone kite", aspect_ratio="1:1")
+    open_page(app, "app_pages/gallery.py")
+    app.selectbox(key="gallery-ratio").set_value("1:1").run()
+    assert app.query_params["ratio"] == "1:1"
+    fresh = AppTest.from_file(APP, default_timeout=60)
+    fresh.query_params["ratio"] = "1:1"
+    fresh.query_params["model"] = "no-such-model"  # an unknown value is ignored, not an error
+    open_page(fresh, "app_pages/gallery.py")
+    assert fresh.selectbox(key="gallery-ratio").value == "1:1" and fresh.selectbox(key="gallery-model").value is None
+    assert len(image_urls(fresh)) == 1
