@@ -113,3 +113,38 @@ def user_a(db) -> uuid.UUID:
 @pytest.fixture
 def user_b(db) -> uuid.UUID:
     return make_user(db, "bob@example.com")
+
+
+# --- the app in Streamlit's AppTest -----------------------------------------------------------
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def app(monkeypatch, db_url, data_dir):
+    """The whole app (streamlit_app.py) on this test's database and data dir, local user, offline generator."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CONTENT_DATA_DIR", str(data_dir))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+@pytest.fixture
+def user(db) -> uuid.UUID:
+    """The app's local user (what the app signs in as on the embedded default)."""
+    from lib.auth import ensure_local_user
+
+    return ensure_local_user(db).id
+
+
+def open_page(app, page: str, session_id=None):
+    """Run `page` of the app, with `?session_id=` when given; fails on an uncaught exception."""
+    if session_id:
+        app.query_params["session_id"] = str(session_id)
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app

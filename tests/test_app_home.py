@@ -1,22 +1,13 @@
 """The app starts on a migrated database and its home lists the user's sessions from it."""
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.auth import ensure_local_user
 from lib.session import Sessions
 from tests.conftest import APP
 
 
-@pytest.fixture
-def app(monkeypatch, db_url):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    return AppTest.from_file(APP, default_timeout=30)
-
-
-def test_home_lists_recent_sessions_from_the_database(app, db):
-    user = ensure_local_user(db)
-    sessions = Sessions(db, user.id)
+def test_home_lists_recent_sessions_from_the_database(app, db, user):
+    sessions = Sessions(db, user)
     older = sessions.create("Notes about <b>pricing</b> pages").id
     sessions.create("Notes about onboarding emails")
     sessions.choose_theme(older, {"title": "Pricing pages that convert"})  # newest activity now

@@ -3,31 +3,16 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.auth import ensure_local_user
 from lib.generate.offline import OfflineGenerator
 from lib.images import Images
 from lib.pipeline import Pipeline
 from lib.session import Sessions
 from lib.spool import Spool
 from lib.storage import LocalImageStore
-from tests.conftest import APP, make_user
+from tests.conftest import APP, make_user, open_page
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    return tmp_path / "data"
 
-
-@pytest.fixture
-def app(monkeypatch, db_url, data_dir):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("CONTENT_DATA_DIR", str(data_dir))
-    return AppTest.from_file(APP, default_timeout=60)
-
-
-@pytest.fixture
-def user(db):
-    return ensure_local_user(db).id
 
 
 @pytest.fixture
@@ -49,13 +34,6 @@ def finished(db, user, images):
     image = images.generate("A zeppelin in its hangar", aspect_ratio="16:9", session_id=sid)
     return pipeline.sessions.get(sid), image
 
-
-def open_page(app, page, session_id=None):
-    if session_id:
-        app.query_params["session_id"] = str(session_id)
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
 
 
 def image_urls(app):

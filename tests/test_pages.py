@@ -3,13 +3,11 @@
 import uuid
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from lib.auth import ensure_local_user
 from lib.generate.offline import OfflineGenerator
 from lib.pipeline import Pipeline
 from lib.session import Sessions
-from tests.conftest import APP
+from tests.conftest import make_user, open_page
 
 BRAIN_DUMP = """Remote work notes
 - async writing beats meetings for most decisions
@@ -22,29 +20,12 @@ BRAIN_DUMP = """Remote work notes
 PAGES = ["app_pages/create.py", "app_pages/research.py", "app_pages/outline.py", "app_pages/draft.py", "app_pages/outputs.py"]
 
 
-@pytest.fixture
-def user(db):
-    return ensure_local_user(db).id
-
-
-@pytest.fixture
-def app(monkeypatch, db_url, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("CONTENT_DATA_DIR", str(tmp_path))
-    return AppTest.from_file(APP, default_timeout=60)
 
 
 @pytest.fixture
 def pipeline(db, user):
     return Pipeline(Sessions(db, user), OfflineGenerator())
 
-
-def open_page(app, page, session_id=None):
-    if session_id:
-        app.query_params["session_id"] = str(session_id)
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
 
 
 def click(app, label):
@@ -185,7 +166,7 @@ def test_bad_session_ids_show_a_friendly_message(app, page, bad):
 
 
 def test_another_users_session_is_not_found(app, db):
-    other = Sessions(db, __import__("tests.conftest", fromlist=["make_user"]).make_user(db, "eve@example.com"))
+    other = Sessions(db, make_user(db, "eve@example.com"))
     sid = other.create("Eve's private notes").id
     open_page(app, "app_pages/research.py", sid)
     assert "This session was not found" in app.warning[0].value
