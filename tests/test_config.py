@@ -21,7 +21,7 @@ def fake_secrets(monkeypatch):
 
 
 def test_order_is_argument_then_secrets_then_environment_then_default(monkeypatch, fake_secrets):
-    assert raw_value("OPENAI_TEXT_MODEL") == "gpt-4o-mini"
+    assert raw_value("OPENAI_TEXT_MODEL") == "gpt-5.4-mini"
     monkeypatch.setenv("OPENAI_TEXT_MODEL", "from-env")
     assert raw_value("OPENAI_TEXT_MODEL") == "from-env"
     fake_secrets["OPENAI_TEXT_MODEL"] = "from-secrets"
