@@ -58,6 +58,11 @@ with history_tab:
     pick = st.selectbox("Version", sorted(versions, reverse=True), key=f"draft-version-{session.id}",
                         format_func=lambda v: f"v{v} · {versions[v].source} · {versions[v].word_count:,} words · "
                                               f"{versions[v].created_at:%Y-%m-%d %H:%M}")
+    if pick != draft.version and st.button(f"Restore v{pick} as the current draft", icon=":material/restore:"):
+        with shown_errors():
+            version = ctx.pipeline.save_edited_draft(session.id, versions[pick].markdown)
+            st.toast(f"v{pick} restored as version {version}", icon=":material/check:")
+            st.rerun()
     st.markdown(versions[pick].markdown)
 
 left, middle, right = st.columns(3)
