@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import tempfile
 import uuid
 import warnings
@@ -62,9 +63,11 @@ def start_server(path: Path) -> PgServer:
 @pytest.fixture(scope="session")
 def pg() -> PgServer:
     # Not under pytest's tmp dir: a concurrent pytest run may prune that while this server runs.
-    server = start_server(Path(tempfile.mkdtemp(prefix="content-studio-pg-")) / "data")
+    folder = Path(tempfile.mkdtemp(prefix="content-studio-pg-"))
+    server = start_server(folder / "data")
     yield server
     server.server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
