@@ -4,8 +4,8 @@ import streamlit as st
 
 from lib.pipeline import new_create_token
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
-from lib.ui.nav import go, stepper
-from lib.ui.steps import run_step, step_button
+from lib.ui.nav import stepper
+from lib.ui.steps import next_button, run_step, step_button
 
 ctx = app_context()
 st.title("Create")
@@ -61,10 +61,8 @@ with st.container(border=True):
         st.markdown(f"- {point}")
 
 left, right = st.columns([1, 1])
-if left.button("Use this theme → Research", type="primary", icon=":material/arrow_forward:"):
-    with shown_errors(stop=True):
-        ctx.pipeline.choose_theme(session.id, pick)
-    go("research", session.id)
+with left:
+    next_button("Use this theme → Research", "research", session.id, lambda: ctx.pipeline.choose_theme(session.id, pick))
 with right:
     step_button("Extract themes again", ":material/refresh:", "Extracting themes…", "Themes found",
                 lambda: ctx.pipeline.extract_themes(session.id), saved_note="The earlier themes are still shown.",

@@ -3,14 +3,11 @@
 import streamlit as st
 
 from lib.errors import AppError
-from lib.ui.context import app_context, require_session, shown_errors
-from lib.ui.nav import go, stepper
-from lib.ui.steps import needs
+from lib.ui.context import app_context, shown_errors
+from lib.ui.steps import needs, next_button, step_page
 
 ctx = app_context()
-st.title("Draft")
-session = require_session(ctx)
-stepper(session)
+session = step_page(ctx, "Draft")
 outline = session.current_outline
 if not outline or outline.chosen_outline is None:
     needs("outline", "Choose an outline first: the draft follows it.", session.id)
@@ -66,8 +63,8 @@ with history_tab:
     st.markdown(versions[pick].markdown)
 
 left, middle, right = st.columns(3)
-if left.button("Continue → Outputs", type="primary", icon=":material/arrow_forward:"):
-    go("outputs", session.id)
+with left:
+    next_button("Continue → Outputs", "outputs", session.id)
 if middle.button("Regenerate draft", icon=":material/refresh:", help="The current version is kept."):
     write_draft()
 right.download_button("Download .md", draft.markdown, file_name=f"draft-v{draft.version}.md", mime="text/markdown",

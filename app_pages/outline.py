@@ -4,14 +4,11 @@ import streamlit as st
 
 from lib.generate import Outline
 from lib.outline_text import edited_outline, sections_to_text
-from lib.ui.context import app_context, require_session, shown_errors
-from lib.ui.nav import go, stepper
-from lib.ui.steps import needs, step_button
+from lib.ui.context import app_context
+from lib.ui.steps import needs, next_button, step_button, step_page
 
 ctx = app_context()
-st.title("Outline")
-session = require_session(ctx)
-stepper(session)
+session = step_page(ctx, "Outline")
 if not session.selected_theme:
     needs("create", "Pick a theme on Create first.", session.id)
 if not session.current_research:
@@ -40,11 +37,15 @@ with st.container(border=True):
     cta = st.text_input("Call to action", shown.call_to_action, key=f"cta-{key}")
 
 left, right = st.columns(2)
-if left.button("Use this outline → Draft", type="primary", icon=":material/arrow_forward:"):
-    with shown_errors(stop=True):
-        edited = edited_outline(base, title=title, hook=hook, sections_text=sections, call_to_action=cta)
-        ctx.pipeline.choose_outline(session.id, index, edited if edited != base else None)
-    go("draft", session.id)
+
+
+def choose() -> None:
+    edited = edited_outline(base, title=title, hook=hook, sections_text=sections, call_to_action=cta)
+    ctx.pipeline.choose_outline(session.id, index, edited if edited != base else None)
+
+
+with left:
+    next_button("Use this outline → Draft", "draft", session.id, choose)
 with right:
     step_button("Regenerate outlines", ":material/refresh:", "Outlining…", "New outline options saved",
                 lambda: ctx.pipeline.outlines(session.id), saved_note="The earlier outlines are still saved.",

@@ -3,14 +3,11 @@
 import streamlit as st
 
 from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
-from lib.ui.context import app_context, require_session, shown_errors
-from lib.ui.nav import go, stepper
-from lib.ui.steps import needs, step_button
+from lib.ui.context import app_context
+from lib.ui.steps import needs, next_button, step_button, step_page
 
 ctx = app_context()
-st.title("Research")
-session = require_session(ctx)
-stepper(session)
+session = step_page(ctx, "Research")
 if not session.selected_theme:
     needs("create", "Pick a theme on Create first.", session.id)
 
@@ -44,10 +41,8 @@ for kind in RESEARCH_KINDS:
             chosen.append(item["id"])
 
 left, right = st.columns(2)
-if left.button("Keep selection → Outline", type="primary", icon=":material/arrow_forward:"):
-    with shown_errors(stop=True):
-        ctx.pipeline.keep_and_continue(session.id, chosen)
-    go("outline", session.id)
+with left:
+    next_button("Keep selection → Outline", "outline", session.id, lambda: ctx.pipeline.keep_and_continue(session.id, chosen))
 with right:
     step_button("Regenerate research", ":material/refresh:", "Researching…", "New research version saved",
                 lambda: ctx.pipeline.research(session.id), saved_note="The earlier research is still saved.",

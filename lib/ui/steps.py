@@ -7,7 +7,8 @@ from typing import Callable
 import streamlit as st
 
 from lib.errors import AppError
-from lib.ui.nav import link
+from lib.ui.context import require_session, shown_errors
+from lib.ui.nav import go, link, stepper
 
 
 def run_step(label: str, done_label: str, work: Callable[[], object], *, saved_note: str) -> bool:
@@ -37,3 +38,20 @@ def needs(step_key: str, message: str, session_id) -> None:
     st.info(message, icon=":material/info:")
     link(step_key, session_id, label=f"Go to {step_key.title()}")
     st.stop()
+
+
+def next_button(label: str, target: str, session_id, save: Callable[[], object] | None = None) -> None:
+    """The primary "→ next step" button: save the user's choice (a clear error stops here), then open `target`."""
+    if st.button(label, type="primary", icon=":material/arrow_forward:"):
+        if save is not None:
+            with shown_errors(stop=True):
+                save()
+        go(target, session_id)
+
+
+def step_page(ctx, title: str):
+    """A pipeline page's top: its title, the session from the URL (or a friendly stop), the step links."""
+    st.title(title)
+    session = require_session(ctx)
+    stepper(session)
+    return session
