@@ -11,6 +11,7 @@ import re
 import uuid
 from typing import Iterable
 
+from lib import selection
 from lib.errors import InputError
 from lib.generate import DraftStream, GenerationOptions, Generator
 from lib.generate.models import Outline, OutlineSet, Research, ResearchItem, Theme, ThemeSet
@@ -30,6 +31,19 @@ def selected_theme(session: Session) -> Theme:
 def kept_research(session: Session) -> list[ResearchItem]:
     research = session.current_research
     return [ResearchItem.model_validate(i) for i in research.kept_items] if research else []
+
+
+def dropped_research(session: Session) -> list[str]:
+    """The texts of the research items the user unticked: they must not reach any later step."""
+    research = session.current_research
+    return [str(i.get("text", "")) for i in research.dropped_items] if research else []
+
+
+def _material(session: Session) -> tuple[str, Theme, list[ResearchItem], list[str]]:
+    """What a later step is made from: notes and theme without the unticked items, the kept items."""
+    dropped = dropped_research(session)
+    notes = selection.without(session.brain_dump.raw_content, dropped)
+    return notes, selection.theme_without(selected_theme(session), dropped), kept_research(session), dropped
 
 
 def chosen_outline(session: Session) -> Outline:
@@ -87,14 +101,10 @@ class Pipeline:
                                     model_used=result.model_used, usage=result.usage)
         return result
 
-    def keep_and_continue(self, session_id: object, kept_ids: Iterable[str]) -> None:
-        self.sessions.keep_research_items(session_id, list(kept_ids))
-        self.sessions.advance(session_id, "outline")
-
     def outlines(self, session_id: object) -> OutlineSet:
         session = self.sessions.get(session_id)
-        result = self.generator.outlines(session.brain_dump.raw_content, selected_theme(session),
-                                         kept_research(session), self.options)
+        notes, theme, kept, _ = _material(session)
+        result = self.generator.outlines(notes, theme, kept, self.options)
         self.sessions.save_outline_options(session.id, result.outlines, model_used=result.model_used, usage=result.usage)
         self.sessions.advance(session.id, "outline")
         return result
@@ -104,8 +114,9 @@ class Pipeline:
 
     def draft_stream(self, session_id: object) -> DraftStream:
         session = self.sessions.get(session_id)
-        return self.generator.draft_stream(session.brain_dump.raw_content, selected_theme(session),
-                                           kept_research(session), chosen_outline(session), self.options)
+        notes, theme, kept, dropped = _material(session)
+        outline = selection.outline_without(chosen_outline(session), dropped)
+        return self.generator.draft_stream(notes, theme, kept, outline, self.options)
 
     def save_generated_draft(self, session_id: object, stream: DraftStream) -> int:
         draft = stream.result()  # drains whatever the screen did not consume
@@ -121,15 +132,6 @@ class Pipeline:
     def write_draft(self, session_id: object) -> int:
         return self.save_generated_draft(session_id, self.draft_stream(session_id))
 
-    def save_edited_draft(self, session_id: object, markdown: str) -> int | None:
-        """A new version when the text changed; None when it is the same as the current one."""
-        if not (markdown or "").strip():
-            raise InputError("The draft is empty.", fix="Write something, or regenerate the draft.")
-        current = self.sessions.get(session_id).current_draft
-        if current and current.markdown == markdown:
-            return None
-        return self.sessions.save_draft(session_id, markdown, source="edited")
-
     def outputs(self, session_id: object, formats: Iterable[str]) -> dict:
         formats = list(formats)
         if not formats:
@@ -143,11 +145,6 @@ class Pipeline:
                                       model_used=out.model_used, usage=out.usage)
         self.sessions.advance(session.id, "completed")
         return results
-
-    def edit_output(self, session_id: object, output_type: str, content: str) -> int:
-        if not (content or "").strip():
-            raise InputError("The output is empty.", fix="Write something, or generate it again.")
-        return self.sessions.save_output(session_id, output_type, content, metadata={"edited": True})
 
 
 def new_create_token() -> str:

@@ -19,6 +19,7 @@ from psycopg.types.json import Jsonb
 
 from lib.db import Database
 from lib.errors import InputError, SessionNotFound
+from lib.versions import Base, SaveResult, save_edit, version_row
 
 STATUSES = ("brain_dump", "research", "outline", "draft", "outputs", "completed")
 DEFAULT_TITLE = "Untitled session"
@@ -67,60 +68,71 @@ def provisional_title(raw_content: str, limit: int = 60) -> str:
 
 
 @dataclass(frozen=True)
-class BrainDump:
-    raw_content: str
-    themes: list[dict]
-    model_used: str | None
-    usage: dict
+class Versioned:
+    """What every version of every step carries (see `lib.versions`)."""
 
-
-@dataclass(frozen=True)
-class ResearchVersion:
     version: int
-    theme: dict
-    items: list[dict]
-    kept_item_ids: list[str]
+    revision: int
+    source: str
+    editor: uuid.UUID | None
+    based_on: int | None
+    conflict: bool
+    restored_from: int | None
     model_used: str | None
     usage: dict
     created_at: datetime
+    updated_at: datetime
+
+    @property
+    def base(self) -> Base:
+        return Base(self.version, self.revision)
+
+    @property
+    def edited(self) -> bool:
+        return self.source == "edited"
+
+
+@dataclass(frozen=True)
+class BrainDump(Versioned):
+    raw_content: str
+    themes: list[dict]
+
+
+@dataclass(frozen=True)
+class ResearchVersion(Versioned):
+    theme: dict
+    items: list[dict]
+    kept_item_ids: list[str]
 
     @property
     def kept_items(self) -> list[dict]:
         kept = set(self.kept_item_ids)
         return [item for item in self.items if item.get("id") in kept]
 
+    @property
+    def dropped_items(self) -> list[dict]:
+        kept = set(self.kept_item_ids)
+        return [item for item in self.items if item.get("id") not in kept]
+
 
 @dataclass(frozen=True)
-class OutlineVersion:
-    version: int
+class OutlineVersion(Versioned):
     options: list[dict]
     chosen_index: int | None
     chosen_outline: dict | None
-    model_used: str | None
-    usage: dict
-    created_at: datetime
 
 
 @dataclass(frozen=True)
-class DraftVersion:
-    version: int
+class DraftVersion(Versioned):
     markdown: str
     word_count: int
-    source: str
-    model_used: str | None
-    usage: dict
-    created_at: datetime
 
 
 @dataclass(frozen=True)
-class Output:
+class Output(Versioned):
     output_type: str
-    version: int
     content: str
     metadata: dict
-    model_used: str | None
-    usage: dict
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -128,15 +140,20 @@ class Session:
     id: uuid.UUID
     user_id: uuid.UUID
     title: str
+    title_edited: bool
     status: str
     selected_theme: dict | None
     created_at: datetime
     updated_at: datetime
-    brain_dump: BrainDump | None
+    brain_dumps: list[BrainDump] = field(default_factory=list)
     research: list[ResearchVersion] = field(default_factory=list)
     outlines: list[OutlineVersion] = field(default_factory=list)
     drafts: list[DraftVersion] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
+
+    @property
+    def brain_dump(self) -> BrainDump | None:
+        return self.brain_dumps[-1] if self.brain_dumps else None
 
     @property
     def current_research(self) -> ResearchVersion | None:
@@ -155,6 +172,15 @@ class Session:
         """The newest version of each output type."""
         return {o.output_type: o for o in self.outputs}
 
+    def output_versions(self, output_type: str) -> list[Output]:
+        return [o for o in self.outputs if o.output_type == output_type]
+
+
+@dataclass(frozen=True)
+class RenameResult:
+    applied: bool  # False: someone renamed it since the screen showed `expected`
+    title: str  # the title now
+
 
 @dataclass(frozen=True)
 class SessionSummary:
@@ -165,29 +191,34 @@ class SessionSummary:
     updated_at: datetime
 
 
-_LOAD = """
-select s.id, s.user_id, s.title, s.status, s.selected_theme, s.created_at, s.updated_at,
-  (select jsonb_build_object('raw_content', b.raw_content, 'themes', b.themes, 'model_used', b.model_used, 'usage', b.usage)
-     from public.content_brain_dumps b where b.session_id = s.id) as brain_dump,
-  (select coalesce(jsonb_agg(jsonb_build_object('version', r.version, 'theme', r.theme, 'items', r.items,
-          'kept_item_ids', r.kept_item_ids, 'model_used', r.model_used, 'usage', r.usage, 'created_at', r.created_at)
-          order by r.version), '[]') from public.content_research r where r.session_id = s.id) as research,
-  (select coalesce(jsonb_agg(jsonb_build_object('version', o.version, 'options', o.options, 'chosen_index', o.chosen_index,
-          'chosen_outline', o.chosen_outline, 'model_used', o.model_used, 'usage', o.usage, 'created_at', o.created_at)
-          order by o.version), '[]') from public.content_outlines o where o.session_id = s.id) as outlines,
-  (select coalesce(jsonb_agg(jsonb_build_object('version', d.version, 'markdown', d.markdown, 'word_count', d.word_count,
-          'source', d.source, 'model_used', d.model_used, 'usage', d.usage, 'created_at', d.created_at)
-          order by d.version), '[]') from public.content_drafts d where d.session_id = s.id) as drafts,
-  (select coalesce(jsonb_agg(jsonb_build_object('output_type', p.output_type, 'version', p.version, 'content', p.content,
-          'metadata', p.metadata, 'model_used', p.model_used, 'usage', p.usage, 'created_at', p.created_at)
-          order by p.output_type, p.version), '[]') from public.content_outputs p where p.session_id = s.id) as outputs
+# Every version's bookkeeping, then the step's own columns.
+_META = ("'version', {a}.version, 'revision', {a}.revision, 'source', {a}.source, 'editor', {a}.editor, "
+         "'based_on', {a}.based_on, 'conflict', {a}.conflict, 'restored_from', {a}.restored_from, "
+         "'model_used', {a}.model_used, 'usage', {a}.usage, 'created_at', {a}.created_at, 'updated_at', {a}.updated_at")
+
+
+def _versions(table: str, alias: str, columns: str, order: str = "version") -> str:
+    return (f"(select coalesce(jsonb_agg(jsonb_build_object({_META.format(a=alias)}, {columns}) order by {order}), '[]')"
+            f" from public.{table} {alias} where {alias}.session_id = s.id)")
+
+
+_LOAD = f"""
+select s.id, s.user_id, s.title, s.title_edited, s.status, s.selected_theme, s.created_at, s.updated_at,
+  {_versions("content_brain_dumps", "b", "'raw_content', b.raw_content, 'themes', b.themes")} as brain_dumps,
+  {_versions("content_research", "r", "'theme', r.theme, 'items', r.items, 'kept_item_ids', r.kept_item_ids")} as research,
+  {_versions("content_outlines", "o", "'options', o.options, 'chosen_index', o.chosen_index, 'chosen_outline', o.chosen_outline")}
+    as outlines,
+  {_versions("content_drafts", "d", "'markdown', d.markdown, 'word_count', d.word_count")} as drafts,
+  {_versions("content_outputs", "p", "'output_type', p.output_type, 'content', p.content, 'metadata', p.metadata",
+             "p.output_type, p.version")} as outputs
 from public.content_sessions s
 where s.id = %s
 """
 
 
-def _with_times(cls, rows: list[dict]):
-    return [cls(**{**row, "created_at": _time(row["created_at"])}) for row in rows]
+def _rows(cls, rows: list[dict]):
+    return [cls(**{**row, "created_at": _time(row["created_at"]), "updated_at": _time(row["updated_at"]),
+                   "editor": uuid.UUID(row["editor"]) if row["editor"] else None}) for row in rows]
 
 
 class Sessions:
@@ -205,7 +236,6 @@ class Sessions:
             row = conn.execute(_LOAD, [sid]).fetchone()
         if row is None:
             raise SessionNotFound(session_id)
-        bd = row["brain_dump"]
         return Session(
             id=row["id"],
             user_id=row["user_id"],
@@ -214,11 +244,12 @@ class Sessions:
             selected_theme=row["selected_theme"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
-            brain_dump=BrainDump(**bd) if bd else None,
-            research=_with_times(ResearchVersion, row["research"]),
-            outlines=_with_times(OutlineVersion, row["outlines"]),
-            drafts=_with_times(DraftVersion, row["drafts"]),
-            outputs=_with_times(Output, row["outputs"]),
+            title_edited=row["title_edited"],
+            brain_dumps=_rows(BrainDump, row["brain_dumps"]),
+            research=_rows(ResearchVersion, row["research"]),
+            outlines=_rows(OutlineVersion, row["outlines"]),
+            drafts=_rows(DraftVersion, row["drafts"]),
+            outputs=_rows(Output, row["outputs"]),
         )
 
     def recent(self, limit: int = 20) -> list[SessionSummary]:
@@ -262,7 +293,8 @@ class Sessions:
                 ).fetchone()["id"]
             else:
                 sid = row["id"]
-                conn.execute("insert into public.content_brain_dumps (session_id, raw_content) values (%s, %s)", [sid, text])
+                conn.execute("insert into public.content_brain_dumps (session_id, raw_content, source) values (%s, %s, 'edited')",
+                             [sid, text])
         return self.get(sid)
 
     def _touch(self, conn: psycopg.Connection, session_id: object, status: str | None = None) -> uuid.UUID:
@@ -285,37 +317,107 @@ class Sessions:
         with self.db.as_user(self.user_id) as conn:
             self._touch(conn, session_id, status)
 
-    def rename(self, session_id: object, title: str) -> None:
-        title = (title or "").strip()[:200] or DEFAULT_TITLE
+    def rename(self, session_id: object, title: str, *, expected: str | None = None) -> RenameResult:
+        """A title the user gives; with `expected` (the title their screen showed) only if nobody renamed it since."""
+        title = " ".join((title or "").split())[:200] or DEFAULT_TITLE
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
-            conn.execute("update public.content_sessions set title = %s where id = %s", [title, sid])
+            row = conn.execute(
+                "update public.content_sessions set title = %s, title_edited = true"
+                " where id = %s and (%s::text is null or title = %s) returning title",
+                [title, sid, expected, expected],
+            ).fetchone()
+            if row is None:
+                current = conn.execute("select title from public.content_sessions where id = %s", [sid]).fetchone()
+                return RenameResult(False, current["title"])
+        return RenameResult(True, title)
 
-    def update_brain_dump(self, session_id: object, raw_content: str) -> None:
-        text = self.clean_brain_dump(raw_content)
+    # -- user edits: compare-and-set against the version the screen showed (lib.versions) ---------
+    def edit(self, session_id: object, step: str, values: dict, *, base: Base | None = None,
+             editor: uuid.UUID | None = None, output_type: str | None = None) -> SaveResult:
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
-            conn.execute(
-                "update public.content_brain_dumps set raw_content = %s, updated_at = now() where session_id = %s", [text, sid]
-            )
+            return save_edit(conn, step, sid, values, base=base, editor=editor, output_type=output_type)
 
-    def save_themes(self, session_id: object, themes: Iterable[Any], *, model_used: str | None = None, usage: Any = None) -> None:
+    def restore(self, session_id: object, step: str, version: int, *, editor: uuid.UUID | None = None,
+                output_type: str | None = None) -> SaveResult:
+        """An older version's content as the newest version (nothing in between is touched)."""
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
-            conn.execute(
-                "update public.content_brain_dumps set themes = %s, model_used = %s, usage = %s, updated_at = now()"
-                " where session_id = %s",
-                [_json(list(themes)), model_used, _json(usage or {}), sid],
-            )
+            values = {k: _json(v) if isinstance(v, (dict, list)) else v
+                      for k, v in version_row(conn, step, sid, version, output_type).items()}
+            if step == "brain_dump":
+                values["raw_content"] = self.clean_brain_dump(values["raw_content"])
+            return save_edit(conn, step, sid, values, base=None, editor=editor, output_type=output_type,
+                             restored_from=version)
+
+    def edit_brain_dump(self, session_id: object, raw_content: str, **kw) -> SaveResult:
+        """Corrected notes: a new brain dump version without themes (the earlier ones keep theirs)."""
+        return self.edit(session_id, "brain_dump", {"raw_content": self.clean_brain_dump(raw_content)}, **kw)
+
+    def keep_research_items(self, session_id: object, kept_item_ids: Iterable[str], **kw) -> SaveResult:
+        """Which research items the user keeps: only these reach the outline, the draft and the outputs."""
+        return self.edit(session_id, "research", {"kept_item_ids": _json(list(dict.fromkeys(kept_item_ids)))}, **kw)
+
+    def edit_outline(self, session_id: object, options: list[Any], index: int, **kw) -> SaveResult:
+        """The outline options as the user edited them, and the one they chose."""
+        options = _plain(list(options))
+        if not 0 <= index < len(options):
+            raise InputError("That outline option does not exist.", fix="Pick one of the options listed.")
+        return self.edit(session_id, "outline", {"options": _json(options), "chosen_index": index,
+                                                 "chosen_outline": _json(options[index])}, **kw)
+
+    def choose_outline(self, session_id: object, index: int, *, edited: Any = None, **kw) -> SaveResult:
+        """Pick one of the current options (`edited`: the user's changed copy of it)."""
+        current = self.get(session_id).current_outline
+        if current is None:
+            raise InputError("There is no outline to choose from yet.", fix="Generate the outline options first.")
+        options = list(current.options)
+        if edited is not None and 0 <= index < len(options):
+            options[index] = _plain(edited)
+        kw.setdefault("base", current.base)
+        return self.edit_outline(session_id, options, index, **kw)
+
+    def edit_draft(self, session_id: object, markdown: str, **kw) -> SaveResult:
+        if not (markdown or "").strip():
+            raise InputError("The draft is empty.", fix="Write something, or restore a version from Versions.")
+        return self.edit(session_id, "draft", {"markdown": markdown, "word_count": word_count(markdown)}, **kw)
+
+    def edit_output(self, session_id: object, output_type: str, content: str, **kw) -> SaveResult:
+        if not (content or "").strip():
+            raise InputError("The output is empty.", fix="Write something, or restore a version from Versions.")
+        return self.edit(session_id, "output", {"content": content, "metadata": _json({"edited": True})},
+                         output_type=output_type, **kw)
+
+    # -- what the generator makes: always a new version ---------------------------------------
+    def save_themes(self, session_id: object, themes: Iterable[Any], *, model_used: str | None = None, usage: Any = None) -> int:
+        """Themes for the current notes; when those already have themes, the same notes become a new version."""
+        values = {"themes": _json(list(themes)), "model_used": model_used, "usage": _json(usage or {})}
+        with self.db.as_user(self.user_id) as conn:
+            sid = self._touch(conn, session_id)
+            row = conn.execute(
+                "update public.content_brain_dumps b set themes = %(themes)s, model_used = %(model_used)s,"
+                " usage = %(usage)s, updated_at = now(), revision = revision + 1"
+                " where b.session_id = %(sid)s and b.themes = '[]'::jsonb"
+                " and b.version = (select max(version) from public.content_brain_dumps h where h.session_id = %(sid)s)"
+                " returning version", {**values, "sid": sid}).fetchone()
+            if row is not None:
+                return row["version"]
+            return conn.execute(
+                "insert into public.content_brain_dumps (session_id, version, raw_content, themes, model_used, usage, source)"
+                " select session_id, version + 1, raw_content, %(themes)s, %(model_used)s, %(usage)s, 'generated'"
+                " from public.content_brain_dumps where session_id = %(sid)s order by version desc limit 1"
+                " returning version", {**values, "sid": sid}).fetchone()["version"]
 
     def choose_theme(self, session_id: object, theme: Any) -> None:
-        """The chosen theme names the session and opens the research step."""
+        """The chosen theme opens the research step and names the session, unless the user named it."""
         theme = _plain(theme)
         title = str(theme.get("title") or "").strip()[:200] or DEFAULT_TITLE
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id, "research")
             conn.execute(
-                "update public.content_sessions set selected_theme = %s, title = %s where id = %s", [_json(theme), title, sid]
+                "update public.content_sessions set selected_theme = %s,"
+                " title = case when title_edited then title else %s end where id = %s", [_json(theme), title, sid]
             )
 
     def save_research(
@@ -331,32 +433,16 @@ class Sessions:
                 "theme": _json(theme), "items": _json(items), "kept_item_ids": _json(kept),
                 "model_used": model_used, "usage": _json(usage or {})})
 
-    def keep_research_items(self, session_id: object, kept_item_ids: Iterable[str], *, version: int | None = None) -> None:
-        """Record which research items the user keeps (latest version unless one is named)."""
-        with self.db.as_user(self.user_id) as conn:
-            sid = self._touch(conn, session_id)
-            self._update_version(conn, "content_research", sid, version, "kept_item_ids = %s", [_json(list(kept_item_ids))])
-
     def save_outline_options(self, session_id: object, options: Iterable[Any], *, model_used: str | None = None, usage: Any = None) -> int:
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
             return self._insert_version(conn, "content_outlines", sid, {
                 "options": _json(list(options)), "model_used": model_used, "usage": _json(usage or {})})
 
-    def choose_outline(self, session_id: object, index: int, *, edited: Any = None, version: int | None = None) -> None:
-        """Pick one of the options; `edited` is the user's changed copy of it. Opens the draft step."""
-        with self.db.as_user(self.user_id) as conn:
-            sid = self._touch(conn, session_id, "draft")
-            self._update_version(
-                conn, "content_outlines", sid, version,
-                "chosen_index = %s, chosen_outline = coalesce(%s, options -> %s::int)",
-                [index, _json(edited) if edited is not None else None, index],
-            )
-
     def save_draft(
         self, session_id: object, markdown: str, *, source: str = "generated", model_used: str | None = None, usage: Any = None
     ) -> int:
-        """Every generated or edited draft is a new version; returns its number."""
+        """A generated (or partial) draft, as a new version; returns its number."""
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id, "outputs")
             return self._insert_version(conn, "content_drafts", sid, {
@@ -367,7 +453,7 @@ class Sessions:
         self, session_id: object, output_type: str, content: str, *, metadata: Any = None,
         model_used: str | None = None, usage: Any = None,
     ) -> int:
-        """A new version of one output format (LinkedIn post, X thread, ...); returns its number."""
+        """A new generated version of one output format (LinkedIn post, X thread, ...); returns its number."""
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
             return self._insert_version(conn, "content_outputs", sid, {
@@ -394,14 +480,3 @@ class Sessions:
             f" from public.{table} where {where} returning version",
             [sid, *scope.values(), *values.values(), sid, *scope.values()],
         ).fetchone()["version"]
-
-    @staticmethod
-    def _update_version(conn, table: str, sid: uuid.UUID, version: int | None, assignments: str, params: list) -> None:
-        # `table` and `assignments` are this module's own constants, never user input.
-        row = conn.execute(
-            f"update public.{table} set {assignments}, updated_at = now() where session_id = %s and version = "
-            f"coalesce(%s::int, (select max(version) from public.{table} where session_id = %s)) returning version",
-            [*params, sid, version, sid],
-        ).fetchone()
-        if row is None:
-            raise InputError(f"There is no {table.removeprefix('content_')} to update yet.", fix="Generate this step first.")

@@ -109,7 +109,7 @@ def test_indexes_for_the_screens_lookups(blank):
     assert "(user_id)" in defs["idx_generated_images_user"]
     for table in ("content_research", "content_outlines", "content_drafts", "content_outputs"):
         assert any(f"ON public.{table}" in d and "(session_id" in d for d in defs.values()), table
-    assert any("ON public.content_brain_dumps" in d and "UNIQUE" in d and "(session_id)" in d for d in defs.values())
+    assert any("ON public.content_brain_dumps" in d and "UNIQUE" in d and "(session_id, version)" in d for d in defs.values())
 
 
 def test_policies_cover_every_command_on_every_table(blank):

@@ -290,7 +290,7 @@ def test_an_edited_x_post_over_the_limit_is_flagged_and_still_saved(app, pipelin
 def test_an_older_draft_version_can_be_restored_as_a_new_version(app, pipeline):
     sid = through(pipeline, "outputs")
     first = pipeline.sessions.get(sid).current_draft.markdown
-    pipeline.save_edited_draft(sid, first + "\n\nA later edit.")
+    pipeline.sessions.edit_draft(sid, first + "\n\nA later edit.")
     open_page(app, "app_pages/draft.py", sid)
     app.selectbox(key=f"draft-version-{sid}").set_value(1).run()
     click(app, "Restore v1 as the current draft")

@@ -6,6 +6,7 @@ import pytest
 
 from lib.errors import InputError
 from lib.session import Sessions, provisional_title
+from lib.versions import Base
 
 BRAIN_DUMP = """Remote teams & async writing
 - standups waste 30 min a day?? maybe more
@@ -69,7 +70,8 @@ def test_every_step_round_trips(sessions):
     assert research.items == RESEARCH and research.theme == THEMES[0]
     assert [i["id"] for i in research.kept_items] == ["r1", "r3"]
     outline = s.current_outline
-    assert outline.options == OUTLINES and outline.chosen_index == 1 and outline.chosen_outline == edited
+    assert outline.options == [OUTLINES[0], edited] and outline.chosen_index == 1 and outline.chosen_outline == edited
+    assert outline.version == 2 and outline.source == "edited" and s.outlines[0].options == OUTLINES
     draft = s.current_draft
     assert draft.markdown == "# Docs first\n\nWrite it down." and draft.word_count == 5
     assert draft.source == "generated" and draft.usage == {"total_tokens": 7}
@@ -93,7 +95,7 @@ def test_regenerating_keeps_earlier_versions(sessions):
     assert sessions.save_outline_options(sid, OUTLINES[:1]) == 1
     assert sessions.save_outline_options(sid, OUTLINES) == 2
     assert sessions.save_draft(sid, "first") == 1
-    assert sessions.save_draft(sid, "first, edited", source="edited") == 2
+    assert sessions.edit_draft(sid, "first, edited").version == 2
     assert sessions.save_output(sid, "linkedin", "v1") == 1
     assert sessions.save_output(sid, "linkedin", "v2") == 2
     s = sessions.get(sid)
@@ -104,14 +106,15 @@ def test_regenerating_keeps_earlier_versions(sessions):
     assert s.current_outputs["linkedin"].content == "v2" and len(s.outputs) == 2
 
 
-def test_keeping_items_of_an_earlier_version(sessions):
+def test_keeping_items_of_an_earlier_version_makes_a_new_version_from_it(sessions):
     sid = sessions.create(BRAIN_DUMP).id
+    sessions.save_research(sid, THEMES[0], RESEARCH[:2])
     sessions.save_research(sid, THEMES[0], RESEARCH)
-    sessions.save_research(sid, THEMES[0], RESEARCH)
-    sessions.keep_research_items(sid, ["r2"], version=1)
+    saved = sessions.keep_research_items(sid, ["r2"], base=Base(1, 1))
+    assert (saved.version, saved.conflict) == (3, True)  # version 2 was newer than the screen's version 1
     s = sessions.get(sid)
-    assert s.research[0].kept_item_ids == ["r2"]
-    assert s.research[1].kept_item_ids == ["r1", "r2", "r3"]  # all kept unless told otherwise
+    assert [r.kept_item_ids for r in s.research] == [["r1", "r2"], ["r1", "r2", "r3"], ["r2"]]
+    assert s.research[2].items == RESEARCH[:2] and s.research[2].based_on == 1
 
 
 def test_keeping_items_before_any_research_is_a_clear_error(sessions):
@@ -145,7 +148,7 @@ def test_every_save_touches_updated_at(sessions):
         lambda: sessions.save_output(sid, "newsletter", "text"),
         lambda: sessions.advance(sid, "completed"),
         lambda: sessions.rename(sid, "New name"),
-        lambda: sessions.update_brain_dump(sid, "new notes"),
+        lambda: sessions.edit_brain_dump(sid, "new notes"),
     ]
     for save in saves:
         time.sleep(0.002)

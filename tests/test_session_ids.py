@@ -59,7 +59,11 @@ def test_another_users_id_is_not_found_and_untouched(alice, bob):
         lambda: bob.save_output(sid, "linkedin", "x"),
         lambda: bob.advance(sid, "completed"),
         lambda: bob.rename(sid, "x"),
-        lambda: bob.update_brain_dump(sid, "x"),
+        lambda: bob.edit_brain_dump(sid, "x"),
+        lambda: bob.edit_draft(sid, "x"),
+        lambda: bob.edit_output(sid, "linkedin", "x"),
+        lambda: bob.edit_outline(sid, [{"title": "x"}], 0),
+        lambda: bob.restore(sid, "draft", 1),
         lambda: bob.delete(sid),
     ]:
         assert_not_found(call)
