@@ -1,11 +1,12 @@
-"""Create: a brain dump becomes a saved session, then themes to pick from."""
+"""Create: a brain dump becomes a saved session, then themes to pick from; the notes stay editable."""
 
 import streamlit as st
 
 from lib.pipeline import new_create_token
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
-from lib.ui.nav import stepper
-from lib.ui.steps import next_button, run_step, step_button
+from lib.ui.editing import Edit, editor_id, version_history
+from lib.ui.steps import session_header, next_button, run_step, step_button
+from lib.ui.uploads import add_upload, upload_notice
 
 ctx = app_context()
 st.title("Create")
@@ -15,13 +16,9 @@ if session_id_param() is None:
                "anything is generated, so nothing you type is lost.")
     # One token per brain dump: a double click finds the session the first click made.
     token = st.session_state.setdefault("create_token", new_create_token())
-    upload = st.file_uploader("Upload notes", type=["txt", "md"], help="Plain text or Markdown, UTF-8.")
-    if upload is not None and st.session_state.get("uploaded_name") != upload.file_id:
-        try:
-            st.session_state["brain_dump"] = upload.getvalue().decode("utf-8")
-            st.session_state["uploaded_name"] = upload.file_id
-        except UnicodeDecodeError:
-            st.error("That file is not UTF-8 text. Save it as UTF-8 (.txt or .md) and upload it again.")
+    st.file_uploader("Upload notes", type=["txt", "md"], key="notes-upload", on_change=add_upload,
+                     args=("notes-upload", "brain_dump"), help="Plain text or Markdown, UTF-8. Added after what you typed.")
+    upload_notice("notes-upload")
     text = st.text_area("Brain dump", key="brain_dump", height=300,
                         placeholder="Ideas, fragments, links, half-sentences: anything goes.")
     st.caption(f"{len(text or ''):,} / {ctx.config.max_input_chars:,} characters")
@@ -35,24 +32,46 @@ if session_id_param() is None:
     st.stop()
 
 session = require_session(ctx)
-stepper(session)
-with st.expander("Brain dump", expanded=not session.brain_dump.themes):
-    st.text(session.brain_dump.raw_content)
+session_header(ctx, session)
+sessions = ctx.sessions
+notes = session.brain_dump
+edit = Edit(f"notes-{session.id}", notes)
+edit.load({"text": notes.raw_content})
+with st.expander(f"Brain dump · v{notes.version}", expanded=not notes.themes, icon=":material/edit_note:"):
+    st.text_area("Brain dump", key=edit.key("text"), height=240, label_visibility="collapsed",
+                 help="Saved as you edit, as a new version of your notes; then extract themes again.",
+                 on_change=edit.save, args=(lambda base, editor: sessions.edit_brain_dump(
+                     session.id, st.session_state[edit.key("text")], base=base, editor=editor),))
+    edit.status("brain dump")
+    if len(session.brain_dumps) > 1:
+        version_history(f"notes-{session.id}", session.brain_dumps, lambda v: st.text(v.raw_content),
+                        lambda n: sessions.restore(session.id, "brain_dump", n, editor=editor_id()),
+                        detail=lambda v: f"{len(v.themes)} themes" if v.themes else "no themes yet", then=edit.reset)
 
-if not session.brain_dump.themes:
+
+def extract() -> bool:
+    return run_step("Extracting themes…", "Themes found", lambda: ctx.pipeline.extract_themes(session.id),
+                    saved_note="Your brain dump is saved; try again when ready.")
+
+
+if not notes.themes:
+    earlier = next((v for v in reversed(session.brain_dumps) if v.themes), None)
+    if earlier:
+        st.info(f"Your notes changed since themes were extracted (v{earlier.version}). Extract themes from the new "
+                "notes; the earlier themes stay in the brain dump's versions.", icon=":material/edit_note:")
     auto = st.session_state.pop("extract_now", None) == str(session.id)  # straight after "Extract themes" on the form
     clicked = st.button("Extract themes", type="primary", icon=":material/auto_awesome:")
-    if (auto or clicked) and run_step("Extracting themes…", "Themes found", lambda: ctx.pipeline.extract_themes(session.id),
-                                      saved_note="Your brain dump is saved; try again when ready."):
+    if (auto or clicked) and extract():
+        edit.reset()
         st.rerun()
     st.stop()
 
 st.markdown("**Pick the theme to develop**")
-themes = session.brain_dump.themes
+themes = notes.themes
 chosen_id = (session.selected_theme or {}).get("id")
 ids = [t["id"] for t in themes]
 pick = st.radio("Theme", ids, index=ids.index(chosen_id) if chosen_id in ids else 0, label_visibility="collapsed",
-                format_func=lambda i: next(t["title"] for t in themes if t["id"] == i), key=f"theme-{session.id}")
+                format_func=lambda i: next(t["title"] for t in themes if t["id"] == i), key=f"theme-{session.id}-{notes.version}")
 theme = next(t for t in themes if t["id"] == pick)
 with st.container(border=True):
     st.markdown(f"**{theme['title']}** · _{theme.get('angle', '')}_")
@@ -65,5 +84,5 @@ with left:
     next_button("Use this theme → Research", "research", session.id, lambda: ctx.pipeline.choose_theme(session.id, pick))
 with right:
     step_button("Extract themes again", ":material/refresh:", "Extracting themes…", "Themes found",
-                lambda: ctx.pipeline.extract_themes(session.id), saved_note="The earlier themes are still shown.",
-                primary=False)
+                lambda: (ctx.pipeline.extract_themes(session.id), edit.reset()),
+                saved_note="The earlier themes are still shown.", primary=False)

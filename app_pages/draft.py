@@ -1,10 +1,11 @@
-"""Draft: long-form Markdown, streamed as it is written, saved when done; each edit a new version."""
+"""Draft: long-form Markdown, streamed as it is written; every edit saved as it is made, every version kept."""
 
 import streamlit as st
 
 from lib.errors import AppError
-from lib.ui.context import app_context, shown_errors
-from lib.ui.steps import needs, next_button, step_page
+from lib.ui.context import app_context
+from lib.ui.editing import Edit, edited_note, editor_id, version_history
+from lib.ui.steps import confirm_regenerate, needs, next_button, step_page
 
 ctx = app_context()
 session = step_page(ctx, "Draft")
@@ -13,7 +14,7 @@ if not outline or outline.chosen_outline is None:
     needs("outline", "Choose an outline first: the draft follows it.", session.id)
 
 
-def write_draft() -> None:
+def write_draft(edit: Edit | None = None) -> None:
     """Stream the draft onto the page and save it when complete; on failure say so and keep what was saved."""
     with st.status("Writing the draft…", expanded=True) as status:
         stream = None
@@ -29,6 +30,8 @@ def write_draft() -> None:
                      icon=":material/error:")
             return
         status.update(label=f"Draft saved as version {version}", state="complete", expanded=False)
+    if edit is not None:
+        edit.reset()
     st.rerun()
 
 
@@ -38,34 +41,28 @@ if draft is None:
         write_draft()
     st.stop()
 
-versions = {d.version: d for d in session.drafts}
-st.caption(f"Version {draft.version} · {draft.word_count:,} words · {draft.source}"
-           f"{' · ' + draft.model_used if draft.model_used else ''}")
-edit_tab, preview_tab, history_tab = st.tabs(["Edit", "Preview", f"Versions ({len(versions)})"])
+edit = Edit(f"draft-{session.id}", draft)
+edit.load({"text": draft.markdown})
+sessions = ctx.sessions
+edit_tab, preview_tab, history_tab = st.tabs(["Edit", "Preview", f"Versions ({len(session.drafts)})"])
 with edit_tab:
-    text = st.text_area("Draft (Markdown)", draft.markdown, height=480, key=f"draft-{session.id}-{draft.version}")
-    if st.button("Save as new version", icon=":material/save:", disabled=text == draft.markdown):
-        with shown_errors():
-            version = ctx.pipeline.save_edited_draft(session.id, text)
-            st.toast(f"Saved as version {version}", icon=":material/check:")
-            st.rerun()
+    text = st.text_area("Draft (Markdown)", height=480, key=edit.key("text"),
+                        help="Saved as you edit: when you click elsewhere, or press Ctrl+Enter.",
+                        on_change=edit.save, args=(lambda base, editor: sessions.edit_draft(
+                            session.id, st.session_state[edit.key("text")], base=base, editor=editor),))
+    edit.status("draft")
+    st.caption(f"{len((text or '').split()):,} words{' · ' + draft.model_used if draft.model_used else ''}")
 with preview_tab:
     st.markdown(text)
 with history_tab:
-    pick = st.selectbox("Version", sorted(versions, reverse=True), key=f"draft-version-{session.id}",
-                        format_func=lambda v: f"v{v} · {versions[v].source} · {versions[v].word_count:,} words · "
-                                              f"{versions[v].created_at:%Y-%m-%d %H:%M}")
-    if pick != draft.version and st.button(f"Restore v{pick} as the current draft", icon=":material/restore:"):
-        with shown_errors():
-            version = ctx.pipeline.save_edited_draft(session.id, versions[pick].markdown)
-            st.toast(f"v{pick} restored as version {version}", icon=":material/check:")
-            st.rerun()
-    st.markdown(versions[pick].markdown)
+    version_history(f"draft-{session.id}", session.drafts, lambda v: st.markdown(v.markdown),
+                    lambda n: sessions.restore(session.id, "draft", n, editor=editor_id()),
+                    detail=lambda v: f"{v.word_count:,} words", then=edit.reset)
 
 left, middle, right = st.columns(3)
 with left:
     next_button("Continue → Outputs", "outputs", session.id)
-if middle.button("Regenerate draft", icon=":material/refresh:", help="The current version is kept."):
-    write_draft()
-right.download_button("Download .md", draft.markdown, file_name=f"draft-v{draft.version}.md", mime="text/markdown",
-                      icon=":material/download:")
+with middle:
+    confirm_regenerate("Regenerate draft", edited_note("draft", [draft]), lambda: write_draft(edit))
+right.download_button("Download .md", text or draft.markdown, file_name=f"draft-v{draft.version}.md",
+                      mime="text/markdown", icon=":material/download:")

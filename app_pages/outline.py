@@ -1,11 +1,12 @@
-"""Outline: two or three structures; the user picks one and may edit it."""
+"""Outline: two or three structures; the user picks one and may edit it (each change saved as it is made)."""
 
 import streamlit as st
 
 from lib.generate import Outline
 from lib.outline_text import edited_outline, sections_to_text
 from lib.ui.context import app_context
-from lib.ui.steps import needs, next_button, step_button, step_page
+from lib.ui.editing import Edit, edited_note, editor_id, version_history
+from lib.ui.steps import confirm_regenerate, needs, next_button, run_step, step_button, step_page
 
 ctx = app_context()
 session = step_page(ctx, "Outline")
@@ -20,33 +21,72 @@ if current is None:
                 lambda: ctx.pipeline.outlines(session.id), saved_note="Your research is saved; try again when ready.")
     st.stop()
 
-options = [Outline.model_validate(o) for o in current.options]
-labels = [f"{i + 1}. {o.title} ({o.structure})" for i, o in enumerate(options)]
-default = current.chosen_index if current.chosen_index is not None else 0
-index = st.radio("Outline options", range(len(options)), index=default, format_func=labels.__getitem__,
-                 key=f"outline-pick-{session.id}-{current.version}")
-base = options[index]
-# The saved, possibly edited copy is what the user sees for the option they chose.
-shown = Outline.model_validate(current.chosen_outline) if index == current.chosen_index and current.chosen_outline else base
+sessions = ctx.sessions
+edit = Edit(f"outline-{session.id}", current)
+edit.load({"pick": current.chosen_index or 0}, snapshot=list(current.options))
+options = [Outline.model_validate(o) for o in edit.state.values or current.options]
+FIELDS = ("title", "hook", "sections", "cta")
 
-key = f"{session.id}-{current.version}-{index}"
+
+def field_values(outline: Outline) -> dict[str, str]:
+    return {"title": outline.title, "hook": outline.hook, "sections": sections_to_text(outline),
+            "cta": outline.call_to_action}
+
+
+def save(base, editor):
+    """The options as this screen shows them (the picked one with the user's fields) and the pick."""
+    index = st.session_state[edit.key("pick")]
+    edited = list(edit.state.values)
+    fields = {f: st.session_state.get(edit.key(f"{f}-{index}")) for f in FIELDS}
+    if all(v is not None for v in fields.values()):
+        option = options[index]
+        edited[index] = edited_outline(option, title=fields["title"], hook=fields["hook"],
+                                       sections_text=fields["sections"], call_to_action=fields["cta"]).model_dump(mode="json")
+    saved = sessions.edit_outline(session.id, edited, index, base=base, editor=editor)
+    edit.state.values = edited
+    return saved
+
+
+index = st.radio("Outline options", range(len(options)), key=edit.key("pick"), on_change=edit.save, args=(save,),
+                 format_func=lambda i: f"{i + 1}. {options[i].title} ({options[i].structure})")
 with st.container(border=True):
-    title = st.text_input("Title", shown.title, key=f"title-{key}")
-    hook = st.text_area("Hook", shown.hook, key=f"hook-{key}", height=80)
-    sections = st.text_area("Sections (## heading, - point)", sections_to_text(shown), key=f"sections-{key}", height=260)
-    cta = st.text_input("Call to action", shown.call_to_action, key=f"cta-{key}")
+    shown = field_values(options[index])
+    for field in FIELDS:
+        edit.value(f"{field}-{index}", shown[field])
+    kw = {"on_change": edit.save, "args": (save,)}
+    st.text_input("Title", key=edit.key(f"title-{index}"), **kw)
+    st.text_area("Hook", key=edit.key(f"hook-{index}"), height=80, **kw)
+    st.text_area("Sections (## heading, - point)", key=edit.key(f"sections-{index}"), height=260, **kw)
+    st.text_input("Call to action", key=edit.key(f"cta-{index}"), **kw)
+edit.status("outline")
+
+with st.expander(f"Versions ({len(session.outlines)})", icon=":material/history:"):
+    def show(v) -> None:
+        for i, option in enumerate(v.options):
+            mark = " ✓" if i == v.chosen_index else ""
+            st.markdown(f"**{i + 1}. {option['title']}**{mark}\n\n" + sections_to_text(Outline.model_validate(option)))
+
+    version_history(f"outline-{session.id}", session.outlines, show,
+                    lambda n: sessions.restore(session.id, "outline", n, editor=editor_id()),
+                    detail=lambda v: f"{len(v.options)} options", then=edit.reset)
+
+
+def regenerate() -> None:
+    if run_step("Outlining…", "New outline options saved", lambda: ctx.pipeline.outlines(session.id),
+                saved_note="The earlier outlines are still saved."):
+        edit.reset()
+        st.rerun()
+
+
+def use_outline() -> None:
+    if current.chosen_index != index or current.chosen_outline is None:  # shown but never picked or edited
+        edit.commit(save)
+    sessions.advance(session.id, "draft")
+
 
 left, right = st.columns(2)
-
-
-def choose() -> None:
-    edited = edited_outline(base, title=title, hook=hook, sections_text=sections, call_to_action=cta)
-    ctx.pipeline.choose_outline(session.id, index, edited if edited != base else None)
-
-
 with left:
-    next_button("Use this outline → Draft", "draft", session.id, choose)
+    next_button("Use this outline → Draft", "draft", session.id, use_outline)
 with right:
-    step_button("Regenerate outlines", ":material/refresh:", "Outlining…", "New outline options saved",
-                lambda: ctx.pipeline.outlines(session.id), saved_note="The earlier outlines are still saved.",
-                primary=False, help="The current options are kept as a version.")
+    confirm_regenerate("Regenerate outlines", edited_note("outline", [current]), regenerate,
+                       help="The current options are kept as a version.")

@@ -6,9 +6,9 @@ from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
 from lib.generate.formats import limit_warnings
 from lib.pipeline import image_prompt
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
+from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.image_grid import image_form, image_grid
-from lib.ui.nav import stepper
-from lib.ui.steps import needs, step_button
+from lib.ui.steps import session_header, confirm_regenerate, needs, run_step
 
 ctx = app_context()
 st.title("Outputs")
@@ -24,33 +24,53 @@ if session_id_param() is None:
     st.stop()
 
 session = require_session(ctx)
-stepper(session)
+session_header(ctx, session)
 if not session.current_draft:
     needs("draft", "Write the draft first: outputs are made from it.", session.id)
 
-formats = st.multiselect("Formats", OUTPUT_FORMATS, default=[f for f in OUTPUT_FORMATS if f not in session.current_outputs]
-                         or list(OUTPUT_FORMATS), format_func=OUTPUT_FORMAT_LABELS.get, key=f"formats-{session.id}")
-step_button("Generate outputs", ":material/auto_awesome:", "Repurposing the draft…", "Outputs saved",
-            lambda: ctx.pipeline.outputs(session.id, formats), saved_note="Your draft and earlier outputs are saved.")
+sessions = ctx.sessions
+current = session.current_outputs
+edits = {kind: Edit(f"out-{session.id}-{kind}", current[kind]) for kind in OUTPUT_FORMATS if kind in current}
 
-outputs = {kind: session.current_outputs[kind] for kind in OUTPUT_FORMATS if kind in session.current_outputs}
-if outputs:
-    tabs = st.tabs([OUTPUT_FORMAT_LABELS.get(t, t) for t in outputs])
-    for tab, (kind, out) in zip(tabs, outputs.items()):
+
+def generate() -> None:
+    if run_step("Repurposing the draft…", "Outputs saved", lambda: ctx.pipeline.outputs(session.id, formats),
+                saved_note="Your draft and earlier outputs are saved."):
+        for kind in formats:
+            if kind in edits:
+                edits[kind].reset()
+        st.rerun()
+
+
+formats = st.multiselect("Formats", OUTPUT_FORMATS, default=[f for f in OUTPUT_FORMATS if f not in current]
+                         or list(OUTPUT_FORMATS), format_func=OUTPUT_FORMAT_LABELS.get, key=f"formats-{session.id}")
+label = "Regenerate outputs" if any(f in current for f in formats) else "Generate outputs"
+confirm_regenerate(label, edited_note("outputs", [current.get(f) for f in formats]), generate,
+                   key=f"generate-outputs-{session.id}", help="Earlier versions are kept.")
+
+if edits:
+    tabs = st.tabs([OUTPUT_FORMAT_LABELS.get(kind, kind) for kind in edits])
+    for tab, (kind, edit) in zip(tabs, edits.items()):
+        out = current[kind]
         with tab:
-            st.caption(f"Version {out.version} · {len(out.content):,} characters"
-                       f"{' · edited' if out.metadata.get('edited') else ''}")
-            text = st.text_area("Edit", out.content, height=260, key=f"out-{session.id}-{kind}-{out.version}")
-            for warning in limit_warnings(kind, text):
+            edit.load({"text": out.content})
+            text = st.text_area("Edit", height=260, key=edit.key("text"),
+                                help="Saved as you edit: when you click elsewhere, or press Ctrl+Enter.",
+                                on_change=edit.save, args=(lambda base, editor, kind=kind, edit=edit: sessions.edit_output(
+                                    session.id, kind, st.session_state[edit.key("text")], base=base, editor=editor),))
+            edit.status("output")
+            st.caption(f"{len(text or ''):,} characters")
+            for warning in limit_warnings(kind, text or ""):
                 st.warning(warning, icon=":material/straighten:")
-            left, right = st.columns(2)
-            if left.button("Save edit", key=f"save-{kind}", icon=":material/save:", disabled=text == out.content):
-                with shown_errors():
-                    ctx.pipeline.edit_output(session.id, kind, text)
-                    st.rerun()
-            right.download_button("Download", out.content, file_name=f"{kind}.txt", key=f"dl-{kind}",
+            st.download_button("Download", text or out.content, file_name=f"{kind}.txt", key=f"dl-{kind}",
                                   icon=":material/download:")
-            st.code(out.content, language=None, wrap_lines=True)  # its copy button copies the text
+            st.code(text or out.content, language=None, wrap_lines=True)  # its copy button copies the text
+            with st.expander(f"Versions ({len(session.output_versions(kind))})", icon=":material/history:"):
+                version_history(f"out-{session.id}-{kind}", session.output_versions(kind),
+                                lambda v: st.code(v.content, language=None, wrap_lines=True),
+                                lambda n, kind=kind: sessions.restore(session.id, "output", n, editor=editor_id(),
+                                                                      output_type=kind),
+                                detail=lambda v: f"{len(v.content):,} characters", then=edit.reset)
 
 st.divider()
 st.subheader("Images")

@@ -1,10 +1,11 @@
-"""Research: findings for the chosen theme; the user keeps what they want."""
+"""Research: findings for the chosen theme; the user keeps what they want (each tick saved as it is made)."""
 
 import streamlit as st
 
 from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.ui.context import app_context
-from lib.ui.steps import needs, next_button, step_button, step_page
+from lib.ui.editing import Edit, edited_note, editor_id, version_history
+from lib.ui.steps import confirm_regenerate, needs, next_button, run_step, step_button, step_page
 
 ctx = app_context()
 session = step_page(ctx, "Research")
@@ -19,31 +20,57 @@ if research is None:
                 lambda: ctx.pipeline.research(session.id), saved_note="Your theme is saved; try again when ready.")
     st.stop()
 
+sessions = ctx.sessions
+edit = Edit(f"research-{session.id}", research)
+
+
+def regenerate() -> None:
+    if run_step("Researching…", "New research version saved", lambda: ctx.pipeline.research(session.id),
+                saved_note="The earlier research is still saved."):
+        edit.reset()
+        st.rerun()
+
+
 if research.theme.get("id") != session.selected_theme.get("id"):
     st.warning(f"This research was made for the earlier theme “{research.theme.get('title', '')}”; the session's "
                f"theme is now “{session.selected_theme['title']}”.", icon=":material/swap_horiz:")
-    step_button("Generate research for the new theme", ":material/travel_explore:", "Researching…", "Research saved",
-                lambda: ctx.pipeline.research(session.id), saved_note="The earlier research is still saved.")
-st.caption(f"Version {research.version} of {len(session.research)} · {research.model_used or ''} · "
-           "untick what you do not want to use in the outline.")
+    if st.button("Generate research for the new theme", type="primary", icon=":material/travel_explore:"):
+        regenerate()
+
+# The screen's items are those of the version it was loaded from; ticks are saved against that version.
 kept = set(research.kept_item_ids)
-chosen: list[str] = []
+if research.items:
+    edit.load({item["id"]: item["id"] in kept for item in research.items}, snapshot=research.items)
+shown = edit.state.values or research.items
+
+
+def save_ticks(base, editor):
+    ticked = [i["id"] for i in shown if st.session_state.get(edit.key(i["id"]))]
+    return sessions.keep_research_items(session.id, ticked, base=base, editor=editor)
+
+
+st.caption("Untick what you do not want: only ticked items reach the outline, the draft and the outputs.")
 for kind in RESEARCH_KINDS:
-    items = [i for i in research.items if i.get("kind") == kind]
-    if not items:
+    of_kind = [item for item in shown if item.get("kind") == kind]
+    if not of_kind:
         continue
     st.markdown(f"**{RESEARCH_KIND_LABELS[kind]}**")
-    for item in items:
+    for item in of_kind:
         flag = " ⚠️ _verify_" if item.get("verify") else ""
         source = f" — {item['source']}" if item.get("source") else ""
-        if st.checkbox(f"{item['text']}{source}{flag}", value=item["id"] in kept,
-                       key=f"keep-{session.id}-{research.version}-{item['id']}"):
-            chosen.append(item["id"])
+        edit.value(item["id"], item["id"] in kept)
+        st.checkbox(f"{item['text']}{source}{flag}", key=edit.key(item["id"]), on_change=edit.save, args=(save_ticks,))
+edit.status("research selection")
+
+with st.expander(f"Versions ({len(session.research)})", icon=":material/history:"):
+    version_history(f"research-{session.id}", session.research,
+                    lambda v: st.markdown("\n".join(f"- {'✓' if i['id'] in v.kept_item_ids else '✗'} {i['text']}"
+                                                    for i in v.items)),
+                    lambda n: sessions.restore(session.id, "research", n, editor=editor_id()),
+                    detail=lambda v: f"{len(v.kept_item_ids)} of {len(v.items)} kept", then=edit.reset)
 
 left, right = st.columns(2)
 with left:
-    next_button("Keep selection → Outline", "outline", session.id, lambda: ctx.pipeline.keep_and_continue(session.id, chosen))
+    next_button("Keep selection → Outline", "outline", session.id, lambda: sessions.advance(session.id, "outline"))
 with right:
-    step_button("Regenerate research", ":material/refresh:", "Researching…", "New research version saved",
-                lambda: ctx.pipeline.research(session.id), saved_note="The earlier research is still saved.",
-                primary=False, help="The current version is kept.")
+    confirm_regenerate("Regenerate research", edited_note("research selection", [research]), regenerate)

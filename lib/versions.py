@@ -82,13 +82,14 @@ def save_edit(conn: psycopg.Connection, step_name: str, sid: uuid.UUID, values: 
     if set(values) != set(step.edited):
         raise ValueError(f"{step_name} edits set {step.edited}, not {tuple(values)}")
     scope_t, scope_b, scope_h = _scope(step, "t"), _scope(step, "b"), _scope(step, "h")
+    # A restore copies the rest of the restored version; an edit, the rest of its base.
     params = {"sid": sid, "output_type": output_type, "editor": editor, "restored_from": restored_from,
               **{f"v_{c}": v for c, v in values.items()}}
     if base is None:
         head = conn.execute(f"select version, revision from public.{step.table} h where {scope_h}"
                             " order by version desc limit 1", params).fetchone()
         base = Base(head["version"], head["revision"]) if head else Base(0, 0)
-    params.update(bv=base.version, br=base.revision)
+    params.update(bv=base.version, br=base.revision, copy_from=restored_from or base.version)
 
     if editor is not None and restored_from is None:
         row = conn.execute(
@@ -114,7 +115,7 @@ def save_edit(conn: psycopg.Connection, step_name: str, sid: uuid.UUID, values: 
         f" from (select coalesce(max(h.version), 0) as version,"
         f"        coalesce((array_agg(h.revision order by h.version desc))[1], 0) as revision"
         f"       from public.{step.table} h where {scope_h}) h"
-        f" left join public.{step.table} b on {scope_b} and b.version = %(bv)s"
+        f" left join public.{step.table} b on {scope_b} and b.version = %(copy_from)s"
         # A research selection or an outline edit needs the version it copies the rest from.
         f" where {'b.version is not null' if step.copied and not step.scoped else 'true'}"
         " returning version, revision, updated_at, conflict",

@@ -96,7 +96,7 @@ def test_walk_create_to_outputs_every_click_persisted(app, db, user):
 
     click(app, "Generate outline options")
     assert len(sessions.get(sid).current_outline.options) >= 2
-    app.text_input(key=next(t.key for t in app.text_input if t.key.startswith("title-"))).input("My own title").run()
+    app.text_input(key=next(t.key for t in app.text_input if t.key.endswith(":title-0"))).input("My own title").run()
     click(app, "Use this outline → Draft")
     follow(app, "app_pages/draft.py", "Draft")
     saved = sessions.get(sid)
@@ -106,8 +106,7 @@ def test_walk_create_to_outputs_every_click_persisted(app, db, user):
     saved = sessions.get(sid)
     assert saved.current_draft.word_count > 30 and saved.status == "outputs"
     draft_area = next(t for t in app.text_area if t.key.startswith("draft-"))
-    draft_area.input(saved.current_draft.markdown + "\n\nAn edit of mine.").run()
-    click(app, "Save as new version")
+    draft_area.input(saved.current_draft.markdown + "\n\nAn edit of mine.").run()  # saved as it arrives
     saved = sessions.get(sid)
     assert [d.source for d in saved.drafts] == ["generated", "edited"]
     assert saved.current_draft.markdown.endswith("An edit of mine.")
@@ -132,7 +131,7 @@ def test_walk_create_to_outputs_every_click_persisted(app, db, user):
     ("app_pages/create.py", "research", "Pick the theme to develop"),
     ("app_pages/research.py", "outline", "Key insights"),
     ("app_pages/outline.py", "draft", "Use this outline → Draft"),
-    ("app_pages/draft.py", "outputs", "Save as new version"),
+    ("app_pages/draft.py", "outputs", "Continue → Outputs"),
     ("app_pages/outputs.py", "outputs", "Generate outputs"),
 ])
 def test_each_page_loads_its_saved_step_from_the_url(app, pipeline, page, step, expect):
@@ -152,7 +151,7 @@ def test_saved_results_are_shown_not_regenerated(app, pipeline, db):
     for page in PAGES:
         open_page(app, page, sid)
     after = pipeline.sessions.get(sid)
-    assert (len(after.research), len(after.outlines), len(after.drafts)) == (1, 1, 1)
+    assert (len(after.research), len(after.outlines), len(after.drafts)) == (1, 2, 1)  # generated, then chosen
     assert after.updated_at == before.updated_at  # looking changes nothing
 
 
@@ -282,7 +281,6 @@ def test_an_edited_x_post_over_the_limit_is_flagged_and_still_saved(app, pipelin
     assert not [w for w in app.warning if "characters as X counts them" in w.value]
     area.input(area.value + "\n\n" + "far too long " * 30).run()
     assert any("the limit is 280" in w.value for w in app.warning)
-    click(app, "Save edit")
     saved = pipeline.sessions.get(sid).current_outputs["x_thread"]
     assert saved.version == 2 and saved.content.endswith("far too long ") and saved.metadata == {"edited": True}
 
@@ -292,8 +290,8 @@ def test_an_older_draft_version_can_be_restored_as_a_new_version(app, pipeline):
     first = pipeline.sessions.get(sid).current_draft.markdown
     pipeline.sessions.edit_draft(sid, first + "\n\nA later edit.")
     open_page(app, "app_pages/draft.py", sid)
-    app.selectbox(key=f"draft-version-{sid}").set_value(1).run()
-    click(app, "Restore v1 as the current draft")
+    app.selectbox(key=f"draft-{sid}:history").set_value(1).run()
+    click(app, "Restore v1 as the newest")
     drafts = pipeline.sessions.get(sid).drafts
     assert [d.version for d in drafts] == [1, 2, 3]
     assert drafts[-1].markdown == first and drafts[-1].source == "edited"

@@ -79,8 +79,7 @@ def sidebar_menu(session_id=None) -> None:
 
 
 def stepper(session) -> None:
-    """The session's title over its five steps as links; done and current ones open, later ones greyed out."""
-    st.subheader(session.title)
+    """The session's five steps as links; done and current ones open, later ones greyed out."""
     open_steps = reached(session.status)
     current = resume_key(session.status)
     cols = st.columns(len(PIPELINE))

@@ -9,6 +9,7 @@ import streamlit as st
 from lib.errors import AppError
 from lib.ui.context import require_session, shown_errors
 from lib.ui.nav import go, link, stepper
+from lib.ui.rename import rename_control
 
 
 def run_step(label: str, done_label: str, work: Callable[[], object], *, saved_note: str) -> bool:
@@ -33,6 +34,31 @@ def step_button(label: str, icon: str, running: str, done: str, work: Callable[[
             st.rerun()
 
 
+def confirm_regenerate(label: str, edited: str | None, run: Callable[[], object], *, key: str | None = None,
+                       help: str = "The current version is kept.") -> None:
+    """A regenerate button that, when the current version holds the user's edits, says so and asks first."""
+    flag = f"regenerate-confirmed:{key or label}"
+    if st.session_state.pop(flag, False):
+        run()
+        return
+    if st.button(label, icon=":material/refresh:", key=key, help=help):
+        if edited:
+            _confirm(label, edited, flag)
+        else:
+            run()
+
+
+@st.dialog("Regenerate?")
+def _confirm(label: str, edited: str, flag: str) -> None:
+    st.write(edited)
+    go_on, cancel = st.columns(2)
+    if go_on.button(label, type="primary", icon=":material/refresh:"):
+        st.session_state[flag] = True
+        st.rerun()
+    if cancel.button("Cancel"):
+        st.rerun()
+
+
 def needs(step_key: str, message: str, session_id) -> None:
     """This page needs an earlier step: say which, link to it, stop."""
     st.info(message, icon=":material/info:")
@@ -49,9 +75,18 @@ def next_button(label: str, target: str, session_id, save: Callable[[], object] 
         go(target, session_id)
 
 
+def session_header(ctx, session) -> None:
+    """The session's title with a way to rename it, over its step links."""
+    title, rename = st.columns([5, 1], vertical_alignment="center")
+    title.subheader(session.title)
+    with rename:
+        rename_control(ctx.sessions, session.id, session.title, key=str(session.id))
+    stepper(session)
+
+
 def step_page(ctx, title: str):
     """A pipeline page's top: its title, the session from the URL (or a friendly stop), the step links."""
     st.title(title)
     session = require_session(ctx)
-    stepper(session)
+    session_header(ctx, session)
     return session

@@ -1,0 +1,171 @@
+"""Editors that save what the user types the moment Streamlit receives it.
+
+A widget's change (a text area losing focus or Ctrl+Enter, a tick, a pick)
+runs a callback before the page's script, which saves through the session
+hook with the version the screen showed as its base (`lib.versions`). So a
+button clicked right after typing, a sidebar link, a reload: the edit is
+already in Postgres. This tab's widget state holds only what the browser
+sent and the base it was loaded from; the database holds the text.
+
+Each tab is one editor (`editor_id`): its own edits update its own version
+in place, anything else starts a new version, and a save that finds a newer
+version keeps both and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import streamlit as st
+
+from lib.errors import AppError
+from lib.session import Versioned
+from lib.versions import Base, SaveResult
+
+log = logging.getLogger(__name__)
+
+
+def editor_id() -> uuid.UUID:
+    """This browser tab: a new one (or a reload) is another editor."""
+    return st.session_state.setdefault("editor_id", uuid.uuid4())
+
+
+@dataclass
+class _State:
+    base: Base
+    epoch: int = 0
+    saved: SaveResult | None = None
+    error: str | None = None
+    values: Any = None  # a snapshot some editors keep (the outline's options as last saved here)
+    conflict_from: int | None = None  # the version this tab showed when its save found a newer one
+
+
+class Edit:
+    """One editor on one page: its widget keys, the version it is based on, its last save."""
+
+    def __init__(self, name: str, head: Versioned):
+        self.name = name
+        self.head = head
+        self._state_key = f"{name}:edit"
+        if self._state_key not in st.session_state:
+            st.session_state[self._state_key] = _State(head.base)
+
+    @property
+    def state(self) -> _State:
+        return st.session_state[self._state_key]
+
+    def key(self, part: str) -> str:
+        return f"{self.name}@{self.state.epoch}:{part}"
+
+    def load(self, values: dict[str, Any], *, snapshot: Any = None) -> bool:
+        """Show the newest saved version when this tab has no widget state for it (first view, after a reset).
+
+        `values` are the widgets' values by part; the first part's widget is always on the page. Returns True
+        when the widgets were (re)loaded.
+        """
+        first = self.key(next(iter(values)))
+        if first in st.session_state:
+            return False
+        for part, value in values.items():
+            st.session_state[self.key(part)] = value
+        self.state.base, self.state.saved, self.state.error = self.head.base, None, None
+        self.state.values = snapshot
+        return True
+
+    def value(self, part: str, default: Any) -> Any:
+        """A widget that may have been dropped (not shown in the last run) comes back with `default`."""
+        return st.session_state.setdefault(self.key(part), default)
+
+    def reset(self) -> None:
+        """After this tab regenerated or restored: the widgets show the new newest version on the next run."""
+        self.state.epoch += 1
+
+    def commit(self, write: Callable[[Base, uuid.UUID], SaveResult]) -> SaveResult:
+        """Save with this editor's base now (errors are the caller's to show)."""
+        result = write(self.state.base, editor_id())
+        self.state.conflict_from = self.state.base.version if result.conflict else None
+        self.state.base, self.state.saved, self.state.error = result.base, result, None
+        return result
+
+    def save(self, write: Callable[[Base, uuid.UUID], SaveResult]) -> None:
+        """A widget callback: save with this editor's base; remember the result (or the reason it failed)."""
+        try:
+            self.commit(write)
+        except AppError as exc:
+            self.state.error = str(exc)
+            return
+        except Exception:  # a callback's exception would reach the screen with its traceback
+            log.exception("saving %s failed", self.name)
+            self.state.error = ("Your last change could not be saved. It is still on this screen; "
+                                "try again in a moment (change it, or press Ctrl+Enter in the box).")
+            return
+
+    def status(self, noun: str = "version") -> None:
+        """The saved-state line under an editor, and what changed elsewhere."""
+        state, head = self.state, self.head
+        if state.error:
+            st.error(state.error, icon=":material/error:")
+        saved = state.saved
+        if saved and saved.conflict:
+            st.warning(f"This {noun} was changed elsewhere (another tab or window) while you edited v{state.conflict_from}. "
+                       f"Your text is kept as **v{saved.version}**, the newest; the other one is in Versions.",
+                       icon=":material/call_split:")
+        if head.base != state.base:
+            st.info(f"A newer {noun}, v{head.version}, was saved elsewhere at {head.updated_at:%H:%M}. "
+                    f"This screen shows v{state.base.version}; editing it keeps both.", icon=":material/sync_problem:")
+            st.button(f"Show v{head.version}", key=self.key("show-newest"), on_click=self.reset,
+                      icon=":material/sync:")
+        elif not state.error:
+            when = saved.updated_at if saved else head.updated_at
+            mark = "Saved" if head.edited or saved else "Generated"
+            st.caption(f":material/cloud_done: {mark} · v{head.version} · {when:%H:%M}")
+
+
+def edited_note(noun: str, current: list[Versioned | None]) -> str | None:
+    """What a regenerate would put a new version over: the user's edits (None when there are none)."""
+    mine = [v for v in current if v is not None and v.edited]
+    if not mine:
+        return None
+    which = ", ".join(f"v{v.version}" for v in mine)
+    return (f"The current {noun} ({which}) holds your edits. Regenerating adds a new version on top; "
+            "your edits stay in Versions and can be restored.")
+
+
+def version_label(v: Versioned, detail: str = "") -> str:
+    """e.g. 'v3 · edited here · 12:04 · 812 words' (here: in this tab)."""
+    if v.source == "edited":
+        who = "edited here" if v.editor == st.session_state.get("editor_id") else "edited"
+        if v.restored_from:
+            who = f"restored from v{v.restored_from}"
+        elif v.conflict:
+            who += f" (from v{v.based_on}, changed elsewhere)"
+    else:
+        who = v.source
+    parts = [f"v{v.version}", who, f"{v.updated_at:%Y-%m-%d %H:%M}", detail, v.model_used or ""]
+    return " · ".join(p for p in parts if p)
+
+
+def version_history(name: str, versions: list[Versioned], render: Callable[[Versioned], None],
+                    restore: Callable[[int], SaveResult], *, detail: Callable[[Versioned], str] = lambda v: "",
+                    then: Callable[[], None] | None = None) -> None:
+    """Every version of a step: pick one to read it, restore it as the newest (nothing is replaced)."""
+    from lib.ui.context import shown_errors  # context imports the services; keep this module light
+
+    if not versions:
+        return
+    by_number = {v.version: v for v in versions}
+    newest = versions[-1].version
+    pick = st.selectbox("Version", sorted(by_number, reverse=True), key=f"{name}:history",
+                        format_func=lambda n: version_label(by_number[n], detail(by_number[n])))
+    if pick != newest and st.button(f"Restore v{pick} as the newest", key=f"{name}:restore-{pick}",
+                                    icon=":material/restore:", help="A new version with this content; nothing is replaced."):
+        with shown_errors():
+            saved = restore(pick)
+            if then:
+                then()
+            st.toast(f"v{pick} restored as v{saved.version}", icon=":material/restore:")
+            st.rerun()
+    render(by_number[pick])
