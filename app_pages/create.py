@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.pipeline import new_create_token
+from lib.ui import version_views as views
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
 from lib.ui.editing import Edit, editor_id, version_history
 from lib.ui.steps import session_header, next_button, run_step, step_button
@@ -44,9 +45,9 @@ with st.expander(f"Brain dump · v{notes.version}", expanded=not notes.themes, i
                      session.id, st.session_state[edit.key("text")], base=base, editor=editor),))
     edit.status("brain dump")
     if len(session.brain_dumps) > 1:
-        version_history(f"notes-{session.id}", session.brain_dumps, lambda v: st.text(v.raw_content),
+        version_history(f"notes-{session.id}", session.brain_dumps, views.brain_dump,
                         lambda n: sessions.restore(session.id, "brain_dump", n, editor=editor_id()),
-                        detail=lambda v: f"{len(v.themes)} themes" if v.themes else "no themes yet", then=edit.reset)
+                        detail=views.brain_dump_detail, then=edit.reset)
 
 
 def extract() -> bool:

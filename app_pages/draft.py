@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.errors import AppError
+from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.steps import confirm_regenerate, needs, next_button, step_page
@@ -55,9 +56,9 @@ with edit_tab:
 with preview_tab:
     st.markdown(text)
 with history_tab:
-    version_history(f"draft-{session.id}", session.drafts, lambda v: st.markdown(v.markdown),
+    version_history(f"draft-{session.id}", session.drafts, views.draft,
                     lambda n: sessions.restore(session.id, "draft", n, editor=editor_id()),
-                    detail=lambda v: f"{v.word_count:,} words", then=edit.reset)
+                    detail=views.draft_detail, then=edit.reset)
 
 left, middle, right = st.columns(3)
 with left:

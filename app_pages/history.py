@@ -7,6 +7,7 @@ from lib.session import STATUSES
 from lib.ui.context import app_context, shown_errors
 from lib.ui.nav import link, resume_key, step_indicator
 from lib.ui.pager import current_cursor, pager
+from lib.ui.rename import rename_control
 from lib.ui.url_state import dates_from, dates_to, from_url, to_url
 
 ctx = app_context()
@@ -51,5 +52,6 @@ for row in page.rows:
         with actions:
             link("session", row.id, label="Open", icon=":material/folder_open:")
             link(resume_key(row.status), row.id, label="Resume", icon=":material/play_arrow:")
+            rename_control(ctx.sessions, row.id, row.title, key=f"history-{row.id}")
 
 pager("history-pages", page.next_cursor)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib.generate import Outline
 from lib.outline_text import edited_outline, sections_to_text
+from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.steps import confirm_regenerate, needs, next_button, run_step, step_button, step_page
@@ -61,14 +62,9 @@ with st.container(border=True):
 edit.status("outline")
 
 with st.expander(f"Versions ({len(session.outlines)})", icon=":material/history:"):
-    def show(v) -> None:
-        for i, option in enumerate(v.options):
-            mark = " ✓" if i == v.chosen_index else ""
-            st.markdown(f"**{i + 1}. {option['title']}**{mark}\n\n" + sections_to_text(Outline.model_validate(option)))
-
-    version_history(f"outline-{session.id}", session.outlines, show,
+    version_history(f"outline-{session.id}", session.outlines, views.outline,
                     lambda n: sessions.restore(session.id, "outline", n, editor=editor_id()),
-                    detail=lambda v: f"{len(v.options)} options", then=edit.reset)
+                    detail=views.outline_detail, then=edit.reset)
 
 
 def regenerate() -> None:

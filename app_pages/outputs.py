@@ -5,6 +5,7 @@ import streamlit as st
 from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
 from lib.generate.formats import limit_warnings
 from lib.pipeline import image_prompt
+from lib.ui import version_views as views
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.image_grid import image_form, image_grid
@@ -46,7 +47,7 @@ formats = st.multiselect("Formats", OUTPUT_FORMATS, default=[f for f in OUTPUT_F
                          or list(OUTPUT_FORMATS), format_func=OUTPUT_FORMAT_LABELS.get, key=f"formats-{session.id}")
 label = "Regenerate outputs" if any(f in current for f in formats) else "Generate outputs"
 confirm_regenerate(label, edited_note("outputs", [current.get(f) for f in formats]), generate,
-                   key=f"generate-outputs-{session.id}", help="Earlier versions are kept.")
+                   key=f"generate-outputs-{session.id}", help="Earlier versions are kept.", primary=not current)
 
 if edits:
     tabs = st.tabs([OUTPUT_FORMAT_LABELS.get(kind, kind) for kind in edits])
@@ -67,10 +68,10 @@ if edits:
             st.code(text or out.content, language=None, wrap_lines=True)  # its copy button copies the text
             with st.expander(f"Versions ({len(session.output_versions(kind))})", icon=":material/history:"):
                 version_history(f"out-{session.id}-{kind}", session.output_versions(kind),
-                                lambda v: st.code(v.content, language=None, wrap_lines=True),
+                                views.output,
                                 lambda n, kind=kind: sessions.restore(session.id, "output", n, editor=editor_id(),
                                                                       output_type=kind),
-                                detail=lambda v: f"{len(v.content):,} characters", then=edit.reset)
+                                detail=views.output_detail, then=edit.reset)
 
 st.divider()
 st.subheader("Images")

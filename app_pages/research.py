@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
+from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.steps import confirm_regenerate, needs, next_button, run_step, step_button, step_page
@@ -64,10 +65,9 @@ edit.status("research selection")
 
 with st.expander(f"Versions ({len(session.research)})", icon=":material/history:"):
     version_history(f"research-{session.id}", session.research,
-                    lambda v: st.markdown("\n".join(f"- {'✓' if i['id'] in v.kept_item_ids else '✗'} {i['text']}"
-                                                    for i in v.items)),
+                    views.research,
                     lambda n: sessions.restore(session.id, "research", n, editor=editor_id()),
-                    detail=lambda v: f"{len(v.kept_item_ids)} of {len(v.items)} kept", then=edit.reset)
+                    detail=views.research_detail, then=edit.reset)
 
 left, right = st.columns(2)
 with left:

@@ -3,10 +3,13 @@
 import streamlit as st
 
 from lib.export import session_markdown, session_zip, slug
-from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS
+from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
+from lib.ui import version_views as views
+from lib.ui.editing import editor_id, version_history
 from lib.ui.context import app_context, require_session, shown_errors
 from lib.ui.image_grid import image_grid
 from lib.ui.nav import go, link, resume_key, step_indicator
+from lib.ui.rename import rename_control
 
 ctx = app_context()
 session = require_session(ctx)
@@ -14,7 +17,10 @@ images = ctx.images
 with shown_errors(stop=True):
     session_images = images.for_session(session.id)
 
-st.title(session.title)
+title, rename = st.columns([5, 1], vertical_alignment="center")
+title.title(session.title)
+with rename:
+    rename_control(ctx.sessions, session.id, session.title, key=f"detail-{session.id}")
 st.caption(f"{step_indicator(session.status)} · started {session.created_at:%Y-%m-%d %H:%M} · "
            f"last activity {session.updated_at:%Y-%m-%d %H:%M}")
 resume, md, zipped, delete = st.columns(4)
@@ -40,38 +46,30 @@ if st.session_state.get(confirm_key):
         st.session_state.pop(confirm_key, None)
         st.rerun()
 
-bd = session.brain_dump
-with st.expander("Brain dump", icon=":material/edit_note:"):
-    st.text(bd.raw_content if bd else "")
-if bd and bd.themes:
-    with st.expander(f"Themes ({len(bd.themes)})", icon=":material/category:"):
-        chosen = (session.selected_theme or {}).get("id")
-        for theme in bd.themes:
-            st.markdown(f"- **{theme['title']}**{' ✓' if theme.get('id') == chosen else ''}: {theme.get('summary', '')}")
-if session.current_research:
-    kept = session.current_research.kept_items
-    with st.expander(f"Research kept ({len(kept)})", icon=":material/travel_explore:"):
-        for item in kept:
-            st.markdown(f"- _{RESEARCH_KIND_LABELS.get(item.get('kind'), '')}_: {item['text']}"
-                        f"{' ⚠️ verify' if item.get('verify') else ''}")
-if session.current_outline and session.current_outline.chosen_outline:
-    outline = session.current_outline.chosen_outline
-    with st.expander(f"Outline: {outline['title']}", icon=":material/format_list_numbered:"):
-        st.markdown(f"_Hook:_ {outline['hook']}")
-        for section in outline["sections"]:
-            st.markdown(f"**{section['heading']}**\n" + "\n".join(f"- {p}" for p in section["points"]))
-        st.markdown(f"_Call to action:_ {outline['call_to_action']}")
-if session.drafts:
-    versions = {d.version: d for d in session.drafts}
-    with st.expander(f"Draft ({len(versions)} versions)", icon=":material/article:", expanded=True):
-        pick = st.selectbox("Version", sorted(versions, reverse=True), key=f"detail-draft-{session.id}",
-                            format_func=lambda v: f"v{v} · {versions[v].source} · {versions[v].word_count:,} words")
-        st.markdown(versions[pick].markdown)
-if session.current_outputs:
-    with st.expander(f"Outputs ({len(session.current_outputs)})", icon=":material/share:"):
-        for kind, out in session.current_outputs.items():
-            st.markdown(f"**{OUTPUT_FORMAT_LABELS.get(kind, kind)}** · v{out.version}")
-            st.code(out.content, language=None, wrap_lines=True)
+sessions = ctx.sessions
+
+
+def step(label: str, icon: str, name: str, versions, render, detail, *, output_type=None, expanded=False) -> None:
+    """One step of the session: every version, readable, and restorable as the newest."""
+    if not versions:
+        return
+    with st.expander(f"{label} · {len(versions)} version{'s' if len(versions) != 1 else ''}", icon=icon,
+                     expanded=expanded):
+        version_history(f"detail-{name}-{session.id}", versions, render,
+                        lambda n: sessions.restore(session.id, name if not output_type else "output", n,
+                                                   editor=editor_id(), output_type=output_type),
+                        detail=detail)
+
+
+step("Brain dump", ":material/edit_note:", "brain_dump", session.brain_dumps, views.brain_dump, views.brain_dump_detail)
+if session.selected_theme:
+    st.markdown(f"**Theme:** {session.selected_theme.get('title', '')} · {session.selected_theme.get('summary', '')}")
+step("Research", ":material/travel_explore:", "research", session.research, views.research, views.research_detail)
+step("Outline", ":material/format_list_numbered:", "outline", session.outlines, views.outline, views.outline_detail)
+step("Draft", ":material/article:", "draft", session.drafts, views.draft, views.draft_detail, expanded=True)
+for kind in OUTPUT_FORMATS:
+    step(OUTPUT_FORMAT_LABELS[kind], ":material/share:", f"output-{kind}", session.output_versions(kind), views.output,
+         views.output_detail, output_type=kind)
 
 st.subheader(f"Images ({len(session_images)})")
 image_grid(images, session_images, key=f"detail-{session.id}")

@@ -151,3 +151,13 @@ def open_page(app, page: str, session_id=None):
     app.switch_page(page).run()
     assert not app.exception, app.exception
     return app
+
+
+@pytest.fixture
+def pipeline(db, user):
+    """The pipeline as the app's local user, offline generator."""
+    from lib.generate.offline import OfflineGenerator
+    from lib.pipeline import Pipeline
+    from lib.session import Sessions
+
+    return Pipeline(Sessions(db, user), OfflineGenerator())

@@ -73,8 +73,10 @@ def test_session_detail_shows_every_step_and_its_images(app, finished):
     open_page(app, "app_pages/session.py", session.id)
     assert app.title[0].value == session.title
     expanders = [e.label for e in app.expander]
-    for label in ("Brain dump", "Themes", "Research kept", "Outline", "Draft (1 versions)", "Outputs (1)"):
-        assert any(e.startswith(label) for e in expanders), (label, expanders)
+    for label in ("Brain dump · 1 version", "Research · 1 version", "Outline · 2 versions", "Draft · 1 version",
+                  "LinkedIn post · 1 version"):
+        assert label in expanders, (label, expanders)
+    assert any(session.selected_theme["title"] in m.value for m in app.markdown)
     assert image_urls(app) == [image.thumbnail["public_url"]]
     assert {"Export Markdown", "Export ZIP"} <= {b.label for b in app.download_button}
 

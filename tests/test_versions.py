@@ -313,8 +313,6 @@ def test_restoring_a_version_that_does_not_exist_is_a_clear_error(sessions):
     assert len(sessions.get(sid).drafts) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="bug: restore copies items and theme from the newest research version, "
-                                       "not from the version restored (lib/session.py restore passes base=None)")
 def test_restoring_research_brings_back_that_versions_items_and_theme(sessions):
     sid = sessions.create(NOTES).id
     sessions.save_research(sid, THEMES[0], ITEMS[:3])

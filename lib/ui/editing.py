@@ -134,18 +134,18 @@ def edited_note(noun: str, current: list[Versioned | None]) -> str | None:
             "your edits stay in Versions and can be restored.")
 
 
-def version_label(v: Versioned, detail: str = "") -> str:
-    """e.g. 'v3 · edited here · 12:04 · 812 words' (here: in this tab)."""
+def version_label(v: Versioned) -> str:
+    """e.g. 'v3 · edited here · 2026-11-25 12:04' (here: in this tab). Nothing in it changes when the newest
+    version is edited in place, so the version picker stays on the version the user chose."""
     if v.source == "edited":
-        who = "edited here" if v.editor == st.session_state.get("editor_id") else "edited"
+        who = "edited here" if v.editor == editor_id() else "edited"
         if v.restored_from:
             who = f"restored from v{v.restored_from}"
         elif v.conflict:
             who += f" (from v{v.based_on}, changed elsewhere)"
     else:
         who = v.source
-    parts = [f"v{v.version}", who, f"{v.updated_at:%Y-%m-%d %H:%M}", detail, v.model_used or ""]
-    return " · ".join(p for p in parts if p)
+    return f"v{v.version} · {who} · {v.created_at:%Y-%m-%d %H:%M}"
 
 
 def version_history(name: str, versions: list[Versioned], render: Callable[[Versioned], None],
@@ -159,7 +159,7 @@ def version_history(name: str, versions: list[Versioned], render: Callable[[Vers
     by_number = {v.version: v for v in versions}
     newest = versions[-1].version
     pick = st.selectbox("Version", sorted(by_number, reverse=True), key=f"{name}:history",
-                        format_func=lambda n: version_label(by_number[n], detail(by_number[n])))
+                        format_func={n: version_label(v) for n, v in by_number.items()}.__getitem__)
     if pick != newest and st.button(f"Restore v{pick} as the newest", key=f"{name}:restore-{pick}",
                                     icon=":material/restore:", help="A new version with this content; nothing is replaced."):
         with shown_errors():
@@ -168,4 +168,6 @@ def version_history(name: str, versions: list[Versioned], render: Callable[[Vers
                 then()
             st.toast(f"v{pick} restored as v{saved.version}", icon=":material/restore:")
             st.rerun()
-    render(by_number[pick])
+    shown = by_number[pick]
+    st.caption(" · ".join(p for p in ["newest" if pick == newest else "", detail(shown), shown.model_used or ""] if p))
+    render(shown)

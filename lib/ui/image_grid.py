@@ -50,6 +50,24 @@ def full_size(images: Images, record: ImageRecord) -> None:
                        mime=record.mime_type, icon=":material/download:")
 
 
+@st.dialog("Delete this image?")
+def confirm_delete(images: Images, record: ImageRecord) -> None:
+    """Deleting removes the stored files too, so it is asked first."""
+    with shown_errors():
+        st.image(images.thumbnail_source(record), width=240)
+    st.caption(record.prompt[:200] + ("…" if len(record.prompt) > 200 else ""))
+    st.write("The image and its thumbnail are removed from storage. This cannot be undone; download it first "
+             "if you may need it.")
+    yes, no = st.columns(2)
+    if yes.button("Delete image", type="primary", icon=":material/delete:"):
+        with shown_errors(stop=True):
+            images.delete(record.id)
+        st.toast("Image deleted", icon=":material/delete:")
+        st.rerun()
+    if no.button("Keep it"):
+        st.rerun()
+
+
 def image_grid(images: Images, records: list[ImageRecord], *, columns: int = 3, key: str = "grid",
                actions: bool = True) -> None:
     """Thumbnails only; the full image loads in the dialog. Failed uploads show from the spool with a retry."""
@@ -84,7 +102,4 @@ def image_grid(images: Images, records: list[ImageRecord], *, columns: int = 3, 
                         images.regenerate(record.id)
                         st.rerun()
                 if c.button("Delete", key=f"{key}-del-{record.id}", icon=":material/delete:"):
-                    with shown_errors():
-                        images.delete(record.id)
-                        st.toast("Image deleted", icon=":material/delete:")
-                        st.rerun()
+                    confirm_delete(images, record)

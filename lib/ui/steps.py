@@ -35,13 +35,13 @@ def step_button(label: str, icon: str, running: str, done: str, work: Callable[[
 
 
 def confirm_regenerate(label: str, edited: str | None, run: Callable[[], object], *, key: str | None = None,
-                       help: str = "The current version is kept.") -> None:
+                       help: str = "The current version is kept.", primary: bool = False) -> None:
     """A regenerate button that, when the current version holds the user's edits, says so and asks first."""
     flag = f"regenerate-confirmed:{key or label}"
     if st.session_state.pop(flag, False):
         run()
         return
-    if st.button(label, icon=":material/refresh:", key=key, help=help):
+    if st.button(label, icon=":material/refresh:", key=key, help=help, type="primary" if primary else "secondary"):
         if edited:
             _confirm(label, edited, flag)
         else:
