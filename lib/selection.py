@@ -13,22 +13,31 @@ import re
 from lib.generate.models import Outline, Theme
 
 _SENTENCE_END = r"[^.!?\n]*[.!?]?"
+_TRAILING = "….!?:;, "
 
 
 def _pattern(text: str) -> re.Pattern | None:
     """The sentence an item came from: its words in order (any spacing), to the end of that sentence."""
-    words = re.findall(r"\w+|[^\w\s]", text.rstrip("…. ").strip())
+    words = re.findall(r"\w+|[^\w\s]", text.rstrip(_TRAILING).strip())
     if not words:
         return None
-    return re.compile(r"\s*".join(re.escape(w) for w in words) + _SENTENCE_END, re.IGNORECASE)
+    return re.compile(r"[ \t]*" + r"\s*".join(re.escape(w) for w in words) + _SENTENCE_END, re.IGNORECASE)
 
 
 def _patterns(dropped: list[str]) -> list[re.Pattern]:
     return [p for p in (_pattern(t) for t in dropped) if p is not None]
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
 def mentions(text: str, dropped: list[str]) -> bool:
-    return any(p.search(text) for p in _patterns(dropped))
+    """True when `text` contains an unticked item, or is a shortened copy of one ("Standups waste 30 min…")."""
+    if any(p.search(text) for p in _patterns(dropped)):
+        return True
+    words = _words(text)
+    return len(words) >= 4 and any(_words(d)[: len(words)] == words for d in dropped)
 
 
 def without(text: str, dropped: list[str]) -> str:

@@ -22,7 +22,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from lib.errors import AppError
-from lib.session import Versioned
+from lib.session_data import Versioned
 from lib.versions import Base, SaveResult
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, Outline
 from lib.outline_text import sections_to_text
-from lib.session import BrainDump, DraftVersion, OutlineVersion, Output, ResearchVersion
+from lib.session_data import BrainDump, DraftVersion, OutlineVersion, Output, ResearchVersion
 
 
 def brain_dump(v: BrainDump) -> None:

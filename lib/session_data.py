@@ -1,0 +1,133 @@
+"""What a loaded session holds: the session row and every version of every step, oldest first."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lib.versions import Base
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """What every version of every step carries (see `lib.versions`)."""
+
+    version: int
+    revision: int
+    source: str
+    editor: uuid.UUID | None
+    based_on: int | None
+    conflict: bool
+    restored_from: int | None
+    model_used: str | None
+    usage: dict
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def base(self) -> Base:
+        return Base(self.version, self.revision)
+
+    @property
+    def edited(self) -> bool:
+        return self.source == "edited"
+
+
+@dataclass(frozen=True)
+class BrainDump(Versioned):
+    raw_content: str
+    themes: list[dict]
+
+
+@dataclass(frozen=True)
+class ResearchVersion(Versioned):
+    theme: dict
+    items: list[dict]
+    kept_item_ids: list[str]
+
+    @property
+    def kept_items(self) -> list[dict]:
+        kept = set(self.kept_item_ids)
+        return [item for item in self.items if item.get("id") in kept]
+
+    @property
+    def dropped_items(self) -> list[dict]:
+        kept = set(self.kept_item_ids)
+        return [item for item in self.items if item.get("id") not in kept]
+
+
+@dataclass(frozen=True)
+class OutlineVersion(Versioned):
+    options: list[dict]
+    chosen_index: int | None
+    chosen_outline: dict | None
+
+
+@dataclass(frozen=True)
+class DraftVersion(Versioned):
+    markdown: str
+    word_count: int
+
+
+@dataclass(frozen=True)
+class Output(Versioned):
+    output_type: str
+    content: str
+    metadata: dict
+
+
+@dataclass(frozen=True)
+class Session:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    title: str
+    title_edited: bool
+    status: str
+    selected_theme: dict | None
+    created_at: datetime
+    updated_at: datetime
+    brain_dumps: list[BrainDump] = field(default_factory=list)
+    research: list[ResearchVersion] = field(default_factory=list)
+    outlines: list[OutlineVersion] = field(default_factory=list)
+    drafts: list[DraftVersion] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+
+    @property
+    def brain_dump(self) -> BrainDump | None:
+        return self.brain_dumps[-1] if self.brain_dumps else None
+
+    @property
+    def current_research(self) -> ResearchVersion | None:
+        return self.research[-1] if self.research else None
+
+    @property
+    def current_outline(self) -> OutlineVersion | None:
+        return self.outlines[-1] if self.outlines else None
+
+    @property
+    def current_draft(self) -> DraftVersion | None:
+        return self.drafts[-1] if self.drafts else None
+
+    @property
+    def current_outputs(self) -> dict[str, Output]:
+        """The newest version of each output type."""
+        return {o.output_type: o for o in self.outputs}
+
+    def output_versions(self, output_type: str) -> list[Output]:
+        return [o for o in self.outputs if o.output_type == output_type]
+
+
+@dataclass(frozen=True)
+class RenameResult:
+    applied: bool  # False: someone renamed it since the screen showed `expected`
+    title: str  # the title now
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: uuid.UUID
+    title: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
