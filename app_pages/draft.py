@@ -51,8 +51,7 @@ with edit_tab:
                         help="Saved as you edit: when you click elsewhere, or press Ctrl+Enter.",
                         on_change=edit.save, args=(lambda base, editor: sessions.edit_draft(
                             session.id, st.session_state[edit.key("text")], base=base, editor=editor),))
-    edit.status("draft")
-    st.caption(f"{len((text or '').split()):,} words{' · ' + draft.model_used if draft.model_used else ''}")
+    edit.status("draft", f"{len((text or '').split()):,} words{' · ' + draft.model_used if draft.model_used else ''}")
 with preview_tab:
     st.markdown(text)
 with history_tab:

@@ -59,8 +59,7 @@ if edits:
                                 help="Saved as you edit: when you click elsewhere, or press Ctrl+Enter.",
                                 on_change=edit.save, args=(lambda base, editor, kind=kind, edit=edit: sessions.edit_output(
                                     session.id, kind, st.session_state[edit.key("text")], base=base, editor=editor),))
-            edit.status("output")
-            st.caption(f"{len(text or ''):,} characters")
+            edit.status("output", f"{len(text or ''):,} characters")
             for warning in limit_warnings(kind, text or ""):
                 st.warning(warning, icon=":material/straighten:")
             st.download_button("Download", text or out.content, file_name=f"{kind}.txt", key=f"dl-{kind}",

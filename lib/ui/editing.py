@@ -103,7 +103,7 @@ class Edit:
                                 "try again in a moment (change it, or press Ctrl+Enter in the box).")
             return
 
-    def status(self, noun: str = "version") -> None:
+    def status(self, noun: str = "version", extra: str = "") -> None:
         """The saved-state line under an editor, and what changed elsewhere."""
         state, head = self.state, self.head
         if state.error:
@@ -121,7 +121,7 @@ class Edit:
         elif not state.error:
             when = saved.updated_at if saved else head.updated_at
             mark = "Saved" if head.edited or saved else "Generated"
-            st.caption(f":material/cloud_done: {mark} · v{head.version} · {when:%H:%M}")
+            st.caption(f":material/cloud_done: {mark} · v{head.version} · {when:%H:%M}{' · ' + extra if extra else ''}")
 
 
 def edited_note(noun: str, current: list[Versioned | None]) -> str | None:

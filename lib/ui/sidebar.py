@@ -8,6 +8,7 @@ from lib.generate import LANGUAGES, TONES
 from lib.generate.base import DRAFT_WORDS_MAX, DRAFT_WORDS_MIN
 from lib.errors import SessionNotFound
 from lib.session import parse_session_id
+from lib.ui.autosave import autosave
 from lib.ui.context import AppContext, session_id_param
 from lib.ui.nav import sidebar_menu
 from lib.ui.signin import sign_out_button
@@ -41,5 +42,6 @@ def sidebar(ctx: AppContext) -> None:
         st.session_state["generation_options"] = {"language": language, "tone": tone,
                                                   "draft_words": min(words, DRAFT_WORDS_MAX)}
         st.caption(f"Signed in as **{ctx.user.label}**")
+        autosave()
         if ctx.config.supabase_enabled:
             sign_out_button(ctx.config)
