@@ -114,8 +114,11 @@ class Edit:
                        f"Your text is kept as **v{saved.version}**, the newest; the other one is in Versions.",
                        icon=":material/call_split:")
         if head.base != state.base:
-            st.info(f"A newer {noun}, v{head.version}, was saved elsewhere at {head.updated_at:%H:%M}. "
-                    f"This screen shows v{state.base.version}; editing it keeps both.", icon=":material/sync_problem:")
+            what = (f"A newer {noun}, v{head.version}, was" if head.version != state.base.version
+                    else f"v{head.version} was changed and")
+            st.info(f"{what} saved elsewhere (another tab or window) at {head.updated_at:%H:%M}. This screen shows "
+                    f"what v{state.base.version} held before; if you edit it, both are kept.",
+                    icon=":material/sync_problem:")
             st.button(f"Show v{head.version}", key=self.key("show-newest"), on_click=self.reset,
                       icon=":material/sync:")
         elif not state.error:

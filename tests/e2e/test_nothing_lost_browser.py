@@ -94,6 +94,12 @@ def eventually(check: Callable[[], object], what: str, timeout: float = 15) -> o
     raise AssertionError(f"not in the database after {timeout:.0f} s: {what}")
 
 
+def settle(page: Page) -> None:
+    """`idle`, after giving the click's run a moment to start (idle alone can return before it shows)."""
+    page.wait_for_timeout(400)
+    idle(page)
+
+
 def open_step(page: Page, app_url: str, step: str, sid: str) -> None:
     page.goto(f"{app_url}/{step}?session_id={sid}")
     idle(page)
@@ -121,7 +127,7 @@ def no_error_on(page: Page) -> None:
 
 
 def draft_box(page: Page) -> Locator:
-    return page.get_by_label("Draft (Markdown)")
+    return page.get_by_role("textbox", name="Draft (Markdown)", exact=True)
 
 
 def main(page: Page) -> Locator:
@@ -133,7 +139,7 @@ def visible_panel(page: Page) -> Locator:
 
 
 def output_box(page: Page) -> Locator:
-    return visible_panel(page).get_by_label("Edit", exact=True)
+    return visible_panel(page).get_by_role("textbox", name="Edit", exact=True)
 
 
 def checkbox(page: Page, text: str) -> Locator:
@@ -143,8 +149,8 @@ def checkbox(page: Page, text: str) -> Locator:
 def pick_version(scope: Locator, page: Page, number: int) -> None:
     """Open a Versions list's selectbox and pick vN."""
     scope.locator("[data-testid=stSelectbox]").last.click()
-    page.get_by_role("option", name=re.compile(rf"^v{number} ")).click()
-    idle(page)
+    page.get_by_role("option").filter(has_text=re.compile(rf"^v{number} ")).click()
+    settle(page)
 
 
 @pytest.fixture
@@ -167,7 +173,7 @@ def test_draft_typed_then_one_click_on_preview_is_saved(page: Page, app_url, db)
     type_at_end(draft_box(page), typed)
     page.get_by_role("tab", name="Preview").click()  # the only click: no click elsewhere first
     idle(page)
-    expect(main(page).get_by_text(typed.strip()[:-1])).to_be_visible()
+    expect(main(page).locator("[data-testid=stMarkdownContainer] p", has_text=typed.strip())).to_be_visible()
     shot(page, "lost-1-draft-one-click")
 
     draft = eventually(lambda: (d := load(db, sid).current_draft).markdown.endswith(typed) and d, "the typed paragraph")
@@ -238,23 +244,28 @@ OUTLINE_SECTIONS = "## My first section\n- a point I wrote myself\n\n## My secon
 
 
 def outline_field(page: Page, label: str) -> Locator:
-    return main(page).get_by_label(label, exact=True)
+    return main(page).get_by_role("textbox", name=label, exact=True)
 
 
 def outline_radio(page: Page, index: int) -> Locator:
-    return main(page).locator("[data-testid=stRadio] label").nth(index)
+    return radio_options(page).nth(index)
+
+
+def radio_options(page: Page) -> Locator:
+    return main(page).locator("[data-testid=stRadio] [role=radiogroup] label")
 
 
 def test_outline_edits_survive_reload_and_switching_options(page: Page, app_url, db):
     sid = made_session(db, "outline")
     open_step(page, app_url, "outline", sid)
     title, hook, cta = marker("My title"), f"My own hook {marker('hook')}", f"Reply with {marker('cta')}"
-    outline_field(page, "Title").fill(title)
-    outline_field(page, "Hook").fill(hook)
-    outline_field(page, "Sections (## heading, - point)").fill(OUTLINE_SECTIONS)
-    outline_field(page, "Call to action").fill(cta)
-    page.keyboard.press("Tab")
-    idle(page)
+    for label, text in (("Title", title), ("Hook", hook), ("Sections (## heading, - point)", OUTLINE_SECTIONS),
+                        ("Call to action", cta)):
+        outline_field(page, label).fill(text)
+        page.keyboard.press("Tab")  # each field committed on its own, as a user moves from box to box
+        idle(page)
+        page.wait_for_timeout(300)
+    shot(page, "lost-3-outline-edited")
 
     def mine(o) -> bool:
         c = o.chosen_outline or {}
@@ -275,14 +286,45 @@ def test_outline_edits_survive_reload_and_switching_options(page: Page, app_url,
     shot(page, "lost-3-outline-reloaded")
 
     outline_radio(page, 1).click()
-    idle(page)
+    settle(page)
     expect(outline_field(page, "Title")).not_to_have_value(title)
     outline_radio(page, 0).click()
-    idle(page)
+    settle(page)
     shows_mine()
     assert mine(load(db, sid).current_outline)
+
+    # Typing in a field, then picking another option straight away (the pick is the click that leaves the box).
+    hook = f"A hook typed just before switching {marker('hook2')}"
+    outline_field(page, "Hook").fill(hook)
+    outline_radio(page, 1).click()
+    settle(page)
+    outline_radio(page, 0).click()
+    settle(page)
+    shot(page, "lost-3-outline-switched-back")
+    expect(outline_field(page, "Hook")).to_have_value(hook)
+    eventually(lambda: mine(load(db, sid).current_outline), "the hook typed just before switching")
     fresh_load(page)
     shows_mine()
+
+
+def test_outline_fields_typed_one_right_after_another_are_all_saved(page: Page, app_url, db):
+    """A quick user: Title, then Hook, Sections, Call to action, each box left for the next one at once."""
+    sid = made_session(db, "outline")
+    open_step(page, app_url, "outline", sid)
+    values = {"Title": marker("Quick title"), "Hook": f"Quick hook {marker('hook')}",
+              "Sections (## heading, - point)": OUTLINE_SECTIONS, "Call to action": f"Quick cta {marker('cta')}"}
+    for label, text in values.items():
+        outline_field(page, label).fill(text)  # filling the next box leaves (and commits) the previous one
+    page.keyboard.press("Tab")
+    settle(page)
+    shot(page, "lost-3-outline-quick")
+    no_error_on(page)
+    keys = {"Title": "title", "Hook": "hook", "Call to action": "call_to_action"}
+    eventually(lambda: all((load(db, sid).current_outline.chosen_outline or {}).get(k) == values[label]
+                           for label, k in keys.items()), "all four quickly typed fields", timeout=8)
+    fresh_load(page)
+    for label, text in values.items():
+        expect(outline_field(page, label)).to_have_value(text)
 
 
 def test_outline_two_tabs_both_titles_kept(page: Page, second_page: Page, app_url, db):
@@ -348,6 +390,8 @@ def test_an_unticked_research_item_reaches_no_later_step(page: Page, app_url, db
     click(page, "Use this theme → Research")
     page.wait_for_url(re.compile(r"/research\?session_id="))
     click(page, "Generate research")
+    expect(page.locator("[data-testid=stCheckbox]").first).to_be_visible()
+    eventually(lambda: load(db, sid).current_research, "the research")
     item = next(i for i in load(db, sid).current_research.items if i["text"].rstrip("…").startswith(DISTINCT))
     needle = item["text"].rstrip("…").rstrip(".")
     box = checkbox(page, needle)
@@ -367,7 +411,7 @@ def test_an_unticked_research_item_reaches_no_later_step(page: Page, app_url, db
     page.wait_for_url(re.compile(r"/outline\?session_id="))
     click(page, "Generate outline options")
     expect(page.get_by_role("button", name="Use this outline → Draft")).to_be_visible()
-    radios = main(page).locator("[data-testid=stRadio] label")
+    radios = radio_options(page)
     for i in range(radios.count()):  # every option as the page shows it: its label and its fields
         radios.nth(i).click()
         idle(page)
@@ -451,8 +495,10 @@ def test_older_research_versions_are_reachable(page: Page, app_url, db):
     items = load(db, sid).current_research.items
     open_step(page, app_url, "research", sid)
     page.get_by_role("button", name="Regenerate research").click()
-    idle(page)
+    settle(page)
     eventually(lambda: len(load(db, sid).research) == 2, "a second research version")
+    expect(page.get_by_text("Versions (2)")).to_be_visible()
+    settle(page)
     expander = main(page).locator("[data-testid=stExpander]").filter(has_text="Versions (2)")
     expander.get_by_text("Versions (2)").click()
     pick_version(expander, page, 1)
@@ -564,11 +610,11 @@ def test_upload_after_typing_keeps_the_typed_notes(page: Page, app_url, db, tmp_
     typed = f"Typed before the upload {marker('typed')}\n- async writing beats meetings"
     page.goto(f"{app_url}/create")
     idle(page)
-    page.get_by_label("Brain dump").fill(typed)  # no click elsewhere: the box still has focus
+    page.get_by_role("textbox", name="Brain dump", exact=True).fill(typed)  # no click elsewhere: the box still has focus
     page.locator("input[type=file]").set_input_files(str(upload))
     idle(page)
     expected = f"{typed}\n\n{upload.read_text(encoding='utf-8')}"
-    expect(page.get_by_label("Brain dump")).to_have_value(expected)
+    expect(page.get_by_role("textbox", name="Brain dump", exact=True)).to_have_value(expected)
     shot(page, "lost-8-upload")
 
     click(page, "Extract themes")
@@ -577,4 +623,4 @@ def test_upload_after_typing_keeps_the_typed_notes(page: Page, app_url, db, tmp_
     assert load(db, sid).brain_dump.raw_content == expected
     fresh_load(page)
     expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
-    expect(main(page).get_by_label("Brain dump")).to_have_value(expected)  # in the (closed) Brain dump expander
+    expect(main(page).get_by_role("textbox", name="Brain dump", exact=True)).to_have_value(expected)  # in the (closed) Brain dump expander
