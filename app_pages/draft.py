@@ -63,6 +63,6 @@ left, middle, right = st.columns(3)
 with left:
     next_button("Continue → Outputs", "outputs", session.id)
 with middle:
-    confirm_regenerate("Regenerate draft", edited_note("draft", [draft]), lambda: write_draft(edit))
+    confirm_regenerate("Regenerate draft", edited_note({"the draft": draft}), lambda: write_draft(edit))
 right.download_button("Download .md", text or draft.markdown, file_name=f"draft-v{draft.version}.md",
                       mime="text/markdown", icon=":material/download:")

@@ -84,5 +84,5 @@ left, right = st.columns(2)
 with left:
     next_button("Use this outline → Draft", "draft", session.id, use_outline)
 with right:
-    confirm_regenerate("Regenerate outlines", edited_note("outline", [current]), regenerate,
+    confirm_regenerate("Regenerate outlines", edited_note({"the outline": current}), regenerate,
                        help="The current options are kept as a version.")

@@ -46,7 +46,7 @@ def generate() -> None:
 formats = st.multiselect("Formats", OUTPUT_FORMATS, default=[f for f in OUTPUT_FORMATS if f not in current]
                          or list(OUTPUT_FORMATS), format_func=OUTPUT_FORMAT_LABELS.get, key=f"formats-{session.id}")
 label = "Regenerate outputs" if any(f in current for f in formats) else "Generate outputs"
-confirm_regenerate(label, edited_note("outputs", [current.get(f) for f in formats]), generate,
+confirm_regenerate(label, edited_note({OUTPUT_FORMAT_LABELS[f]: current.get(f) for f in formats}), generate,
                    key=f"generate-outputs-{session.id}", help="Earlier versions are kept.", primary=not current)
 
 if edits:

@@ -73,4 +73,4 @@ left, right = st.columns(2)
 with left:
     next_button("Keep selection → Outline", "outline", session.id, lambda: sessions.advance(session.id, "outline"))
 with right:
-    confirm_regenerate("Regenerate research", edited_note("research selection", [research]), regenerate)
+    confirm_regenerate("Regenerate research", edited_note({"the research selection": research}), regenerate)

@@ -127,14 +127,14 @@ class Edit:
             st.caption(f":material/cloud_done: {mark} · v{head.version} · {when:%H:%M}{' · ' + extra if extra else ''}")
 
 
-def edited_note(noun: str, current: list[Versioned | None]) -> str | None:
-    """What a regenerate would put a new version over: the user's edits (None when there are none)."""
-    mine = [v for v in current if v is not None and v.edited]
+def edited_note(current: dict[str, Versioned | None]) -> str | None:
+    """What a regenerate would put a new version over: the user's edits, by name (None when there are none)."""
+    mine = [f"{name} (v{v.version})" for name, v in current.items() if v is not None and v.edited]
     if not mine:
         return None
-    which = ", ".join(f"v{v.version}" for v in mine)
-    return (f"The current {noun} ({which}) holds your edits. Regenerating adds a new version on top; "
-            "your edits stay in Versions and can be restored.")
+    what = ", ".join(mine)
+    return (f"{what[0].upper()}{what[1:]} {'holds' if len(mine) == 1 else 'hold'} your edits. Regenerating adds "
+            "a new version on top; your edits stay in Versions and can be restored.")
 
 
 def version_label(v: Versioned) -> str:
