@@ -65,7 +65,7 @@ def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page,
     click(page, "Use this theme → Research")
     page.wait_for_url(re.compile(r"/research\?session_id="))
     click(page, "Generate research")
-    expect(page.get_by_text("Key insights")).to_be_visible()
+    expect(page.get_by_text("Key insights").first).to_be_visible()
     expect(page.locator("[data-testid=stCheckbox] p").first).to_be_visible()
     shot(page, "2-research")
     reload_and_see(page, "Key insights")
@@ -81,14 +81,14 @@ def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page,
     click(page, "Use this outline → Draft")
     page.wait_for_url(re.compile(r"/draft\?session_id="))
     click(page, "Write the draft")
-    expect(page.get_by_role("button", name="Save as new version")).to_be_visible()
+    expect(page.get_by_text("Generated · v1")).to_be_visible()
     draft = Sessions(db, ensure_local_user(db).id).get(sid).current_draft
     assert draft is not None
     first_line = draft.markdown.splitlines()[0].lstrip("# ").strip()
     shot(page, "4-draft")
     page.reload()
     idle(page)
-    expect(page.get_by_label("Draft (Markdown)")).to_have_value(draft.markdown)
+    expect(page.get_by_role("textbox", name="Draft (Markdown)")).to_have_value(draft.markdown)
 
     click(page, "Continue → Outputs")
     page.wait_for_url(re.compile(r"/outputs\?session_id="))
@@ -120,7 +120,7 @@ def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page,
     expect(fresh.locator("img[src*='/app/static/images/']").first).to_be_visible()
     fresh.goto(f"{app_url}/draft?session_id={sid}")
     idle(fresh)
-    expect(fresh.get_by_label("Draft (Markdown)")).to_have_value(draft.markdown)
+    expect(fresh.get_by_role("textbox", name="Draft (Markdown)")).to_have_value(draft.markdown)
     assert first_line
     shot(fresh, "6-fresh-page-draft")
     fresh_context.close()
@@ -189,7 +189,7 @@ def test_notes_uploaded_as_a_file_fill_the_brain_dump(page: Page, app_url, tmp_p
     idle(page)
     page.locator("input[type=file]").set_input_files(str(latin1))
     idle(page)
-    expect(page.get_by_text("That file is not UTF-8 text")).to_be_visible()
+    expect(page.get_by_text("“old.txt” is not UTF-8 text")).to_be_visible()
     page.locator("input[type=file]").set_input_files(str(notes))
     idle(page)
     expect(page.get_by_label("Brain dump")).to_have_value(notes.read_text(encoding="utf-8"))
