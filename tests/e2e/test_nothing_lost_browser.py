@@ -39,7 +39,6 @@ DISTINCT = "Burnout creeps into remote teams when nobody logs off at a fixed hou
 DISTINCT_FRAGMENT = "logs off at a fixed hour"
 
 CHANGED_ELSEWHERE = "was changed elsewhere (another tab or window)"
-STEPS = ("research", "outline", "draft", "outputs")
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -74,11 +73,9 @@ def made_session(db, upto: str) -> str:
         return str(sid)
     pipeline.choose_outline(sid, 0)
     sessions.advance(sid, "draft")
-    if upto == "draft":
-        pipeline.write_draft(sid)
-        return str(sid)
     pipeline.write_draft(sid)
-    pipeline.outputs(sid, OUTPUT_FORMATS)
+    if upto == "outputs":
+        pipeline.outputs(sid, OUTPUT_FORMATS)
     return str(sid)
 
 
@@ -148,8 +145,13 @@ def checkbox(page: Page, text: str) -> Locator:
 
 def pick_version(scope: Locator, page: Page, number: int) -> None:
     """Open a Versions list's selectbox and pick vN."""
-    scope.locator("[data-testid=stSelectbox]").last.click()
-    page.get_by_role("option").filter(has_text=re.compile(rf"^v{number} ")).click()
+    select = scope.locator("[data-testid=stSelectbox]").last
+    expect(select).to_be_visible()
+    page.wait_for_timeout(500)  # the expander has finished opening
+    select.click()
+    option = page.get_by_role("option").filter(has_text=re.compile(rf"^v{number} "))
+    expect(option).to_be_visible()
+    option.click()
     settle(page)
 
 
@@ -182,57 +184,52 @@ def test_draft_typed_then_one_click_on_preview_is_saved(page: Page, app_url, db)
     expect(draft_box(page)).to_have_value(draft.markdown)
 
 
-def test_draft_typed_then_one_click_on_continue_is_saved(page: Page, app_url, db):
+# --- 2. Draft: leaving the page right after typing (the Continue test is case 1's other one-click button) ---
+
+
+def test_draft_typed_then_continue_navigates_in_one_click(page: Page, app_url, db):
     sid = made_session(db, "draft")
     open_step(page, app_url, "draft", sid)
-    typed = f"\n\nTyped then straight to Continue {marker('continue')}."
+    typed = f"\n\nLeaving by Continue {marker('leave-continue')}."
     type_at_end(draft_box(page), typed)
     page.get_by_role("button", name="Continue → Outputs").click()
     page.wait_for_url(re.compile(r"/outputs\?session_id="), timeout=15_000)
     idle(page)
-    shot(page, "lost-1-draft-continue")
-
-    eventually(lambda: load(db, sid).current_draft.markdown.endswith(typed), "the typed paragraph")
+    expect(main(page).get_by_role("heading", name="Outputs", exact=True)).to_be_visible()
+    shot(page, "lost-2-draft-continue")
+    draft = eventually(lambda: (d := load(db, sid).current_draft).markdown.endswith(typed) and d,
+                       "the text typed before Continue")
     open_step(page, app_url, "draft", sid)
-    expect(draft_box(page)).to_have_value(re.compile(re.escape(typed.strip()) + "$"))
+    expect(draft_box(page)).to_have_value(draft.markdown)
 
 
-# --- 2. Draft: leaving the page right after typing ---------------------------------------------------------
-
-
-def test_draft_typed_then_leaving_by_continue_sidebar_or_reload_is_saved(page: Page, app_url, db):
+def test_draft_typed_then_a_sidebar_link_navigates_and_keeps_the_text(page: Page, app_url, db):
     sid = made_session(db, "draft")
-
-    # Continue → Outputs: one click navigates.
     open_step(page, app_url, "draft", sid)
-    first = f"\n\nLeaving by Continue {marker('leave-continue')}."
-    type_at_end(draft_box(page), first)
-    page.get_by_role("button", name="Continue → Outputs").click()
-    page.wait_for_url(re.compile(r"/outputs\?session_id="), timeout=15_000)
-    idle(page)
-    eventually(lambda: first in load(db, sid).current_draft.markdown, "the text typed before Continue")
-
-    # A sidebar link.
-    open_step(page, app_url, "draft", sid)
-    expect(draft_box(page)).to_have_value(re.compile(re.escape(first.strip()) + "$"))
-    second = f"\n\nLeaving by the sidebar {marker('leave-sidebar')}."
-    type_at_end(draft_box(page), second)
-    page.locator("[data-testid=stSidebar]").get_by_role("link", name="Home").click()
-    expect(page.get_by_text("Recent sessions")).to_be_visible()
-    idle(page)
+    typed = f"\n\nLeaving by the sidebar {marker('leave-sidebar')}."
+    type_at_end(draft_box(page), typed)
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="Home").click()  # one click
+    settle(page)
     shot(page, "lost-2-draft-sidebar-home")
-    eventually(lambda: load(db, sid).current_draft.markdown.endswith(first + second), "the text typed before Home")
+    draft = eventually(lambda: (d := load(db, sid).current_draft).markdown.endswith(typed) and d,
+                       "the text typed before Home")
+    expect(main(page).get_by_text("Recent sessions")).to_be_visible()  # Home opened
+    main(page).get_by_role("link", name="Resume").first.click()  # back to the draft, as a user would
+    page.wait_for_url(re.compile(rf"/draft\?session_id={sid}"))
+    idle(page)
+    expect(draft_box(page)).to_have_value(draft.markdown)
 
-    # Tab out of the box, then reload at once.
+
+def test_draft_typed_then_tab_and_reload_at_once_keeps_the_text(page: Page, app_url, db):
+    sid = made_session(db, "draft")
     open_step(page, app_url, "draft", sid)
-    expect(draft_box(page)).to_have_value(re.compile(re.escape(second.strip()) + "$"))
-    third = f"\n\nLeaving by reload {marker('leave-reload')}."
-    type_at_end(draft_box(page), third)
-    page.keyboard.press("Tab")
-    page.reload()
+    typed = f"\n\nLeaving by reload {marker('leave-reload')}."
+    type_at_end(draft_box(page), typed)
+    page.keyboard.press("Tab")  # the box loses focus ...
+    page.reload()  # ... and the page is reloaded at once
     idle(page)
     shot(page, "lost-2-draft-reload")
-    draft = eventually(lambda: (d := load(db, sid).current_draft).markdown.endswith(first + second + third) and d,
+    draft = eventually(lambda: (d := load(db, sid).current_draft).markdown.endswith(typed) and d,
                        "the text typed before the reload")
     expect(draft_box(page)).to_have_value(draft.markdown)
 
@@ -337,7 +334,7 @@ def test_outline_two_tabs_both_titles_kept(page: Page, second_page: Page, app_ur
     outline_field(tab_a, "Title").fill(title_a)
     tab_a.keyboard.press("Tab")
     idle(tab_a)
-    eventually(lambda: load(db, sid).current_outline.chosen_outline["title"] == title_a, "A's title")
+    eventually(lambda: (load(db, sid).current_outline.chosen_outline or {}).get("title") == title_a, "A's title")
 
     outline_field(tab_b, "Title").fill(title_b)
     tab_b.keyboard.press("Tab")
@@ -346,8 +343,10 @@ def test_outline_two_tabs_both_titles_kept(page: Page, second_page: Page, app_ur
     expect(outline_field(tab_b, "Title")).to_have_value(title_b)
     shot(tab_b, "lost-3-outline-two-tabs")
 
-    outlines = eventually(lambda: (s := load(db, sid)).current_outline.chosen_outline["title"] == title_b and s.outlines,
-                          "B's title as the newest outline")
+    def newest_title(s: Session) -> str | None:
+        return (s.current_outline.chosen_outline or {}).get("title")
+
+    outlines = eventually(lambda: newest_title(s := load(db, sid)) == title_b and s.outlines, "B's title, newest")
     titles = [(o.version, (o.chosen_outline or {}).get("title")) for o in outlines]
     assert any(t == title_a for _, t in titles), titles
     assert outlines[-1].conflict and outlines[-1].version > next(v for v, t in titles if t == title_a)
@@ -377,8 +376,11 @@ def test_research_unticked_items_stay_unticked(page: Page, app_url, db):
     assert set(research.kept_item_ids) == {i["id"] for i in items} - gone
     fresh_load(page)
     for item in items:
-        state = expect(checkbox(page, item["text"]).locator("input"))
-        state.not_to_be_checked() if item["id"] in gone else state.to_be_checked()
+        tick = expect(checkbox(page, item["text"]).locator("input"))
+        if item["id"] in gone:
+            tick.not_to_be_checked()
+        else:
+            tick.to_be_checked()
 
 
 # --- 5. The research selection is respected downstream ------------------------------------------------------
@@ -610,12 +612,13 @@ def test_upload_after_typing_keeps_the_typed_notes(page: Page, app_url, db, tmp_
     typed = f"Typed before the upload {marker('typed')}\n- async writing beats meetings"
     page.goto(f"{app_url}/create")
     idle(page)
-    page.get_by_role("textbox", name="Brain dump", exact=True).fill(typed)  # no click elsewhere: the box still has focus
+    notes = page.get_by_role("textbox", name="Brain dump", exact=True)
+    notes.fill(typed)  # no click elsewhere: the box still has focus (as when a file is dropped on the uploader)
     page.locator("input[type=file]").set_input_files(str(upload))
-    idle(page)
-    expected = f"{typed}\n\n{upload.read_text(encoding='utf-8')}"
-    expect(page.get_by_role("textbox", name="Brain dump", exact=True)).to_have_value(expected)
+    settle(page)
     shot(page, "lost-8-upload")
+    expected = f"{typed}\n\n{upload.read_text(encoding='utf-8')}"
+    expect(notes).to_have_value(expected)
 
     click(page, "Extract themes")
     expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
@@ -623,4 +626,5 @@ def test_upload_after_typing_keeps_the_typed_notes(page: Page, app_url, db, tmp_
     assert load(db, sid).brain_dump.raw_content == expected
     fresh_load(page)
     expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
-    expect(main(page).get_by_role("textbox", name="Brain dump", exact=True)).to_have_value(expected)  # in the (closed) Brain dump expander
+    # The saved notes are in the (closed) Brain dump expander.
+    expect(main(page).get_by_role("textbox", name="Brain dump", exact=True)).to_have_value(expected)
