@@ -7,7 +7,7 @@ from lib.ui import version_views as views
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
 from lib.ui.editing import Edit, editor_id, version_history
 from lib.ui.steps import session_header, next_button, run_step, step_button
-from lib.ui.uploads import add_upload, upload_notice
+from lib.ui.uploads import read_uploads, show_uploads, with_uploads
 
 ctx = app_context()
 st.title("Create")
@@ -17,12 +17,14 @@ if session_id_param() is None:
                "anything is generated, so nothing you type is lost.")
     # One token per brain dump: a double click finds the session the first click made.
     token = st.session_state.setdefault("create_token", new_create_token())
-    st.file_uploader("Upload notes", type=["txt", "md"], key="notes-upload", on_change=add_upload,
-                     args=("notes-upload", "brain_dump"), help="Plain text or Markdown, UTF-8. Added after what you typed.")
-    upload_notice("notes-upload")
-    text = st.text_area("Brain dump", key="brain_dump", height=300,
-                        placeholder="Ideas, fragments, links, half-sentences: anything goes.")
-    st.caption(f"{len(text or ''):,} / {ctx.config.max_input_chars:,} characters")
+    files = st.file_uploader("Upload notes", type=["txt", "md"], accept_multiple_files=True, key="notes-upload",
+                             help="Plain text or Markdown, UTF-8. Added after what you type, never in its place.")
+    uploads = read_uploads(files)
+    typed = st.text_area("Brain dump", key="brain_dump", height=300,
+                         placeholder="Ideas, fragments, links, half-sentences: anything goes.")
+    show_uploads(uploads)
+    text = with_uploads(typed or "", uploads)
+    st.caption(f"{len(text):,} / {ctx.config.max_input_chars:,} characters")
     if st.button("Extract themes", type="primary", icon=":material/auto_awesome:"):
         with shown_errors(stop=True):
             session = ctx.pipeline.start(text, create_token=token)

@@ -35,21 +35,30 @@ def field_values(outline: Outline) -> dict[str, str]:
 
 
 def save(base, editor):
-    """The options as this screen shows them (the picked one with the user's fields) and the pick."""
-    index = st.session_state[edit.key("pick")]
+    """The options as this screen shows them, with every option's fields the user edited, and the pick.
+
+    A field typed in just before another option is picked arrives in the same run as the new pick,
+    so each option's fields are applied, not only the picked one's.
+    """
     edited = list(edit.state.values)
-    fields = {f: st.session_state.get(edit.key(f"{f}-{index}")) for f in FIELDS}
-    if all(v is not None for v in fields.values()):
-        option = options[index]
-        edited[index] = edited_outline(option, title=fields["title"], hook=fields["hook"],
-                                       sections_text=fields["sections"], call_to_action=fields["cta"]).model_dump(mode="json")
-    saved = sessions.edit_outline(session.id, edited, index, base=base, editor=editor)
+    for i, option in enumerate(options):
+        fields = {f: st.session_state.get(edit.key(f"{f}-{i}")) for f in FIELDS}
+        if all(v is not None for v in fields.values()):
+            edited[i] = edited_outline(option, title=fields["title"], hook=fields["hook"], sections_text=fields["sections"],
+                                       call_to_action=fields["cta"]).model_dump(mode="json")
+    saved = sessions.edit_outline(session.id, edited, picked(), base=base, editor=editor)
     edit.state.values = edited
     return saved
 
 
+def picked() -> int:
+    value = st.session_state[edit.key("pick")]
+    return value if isinstance(value, int) else 0
+
+
+# Labels that an edit cannot change: the radio keeps its value by label.
 index = st.radio("Outline options", range(len(options)), key=edit.key("pick"), on_change=edit.save, args=(save,),
-                 format_func=lambda i: f"{i + 1}. {options[i].title} ({options[i].structure})")
+                 format_func=lambda i: f"Option {i + 1}: {options[i].structure}")
 with st.container(border=True):
     shown = field_values(options[index])
     for field in FIELDS:

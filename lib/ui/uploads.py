@@ -1,29 +1,45 @@
-"""Uploaded notes join what the user typed; they never replace it."""
+"""Uploaded notes join what the user typed; they never replace it.
+
+The files stay in the uploader (the typed text is never rewritten, so nothing the browser has not sent
+yet can be overwritten) and are added after the typed notes when the session is created.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import streamlit as st
 
 
-def add_upload(upload_key: str, text_key: str) -> None:
-    """A file uploader's callback: append the file's text to the text area (or say why it cannot)."""
-    upload = st.session_state.get(upload_key)
-    if upload is None:
-        return
-    try:
-        added = upload.getvalue().decode("utf-8")
-    except UnicodeDecodeError:
-        st.session_state[f"{upload_key}:error"] = (f"“{upload.name}” is not UTF-8 text. Save it as UTF-8 (.txt or .md) "
-                                                   "and upload it again; your typed notes are unchanged.")
-        return
-    typed = (st.session_state.get(text_key) or "").rstrip()
-    st.session_state[text_key] = f"{typed}\n\n{added}" if typed else added
-    st.session_state.pop(f"{upload_key}:error", None)
-    st.session_state[f"{upload_key}:added"] = upload.name
+@dataclass(frozen=True)
+class UploadedNotes:
+    name: str
+    text: str
 
 
-def upload_notice(upload_key: str) -> None:
-    if error := st.session_state.get(f"{upload_key}:error"):
-        st.error(error, icon=":material/error:")
-    elif name := st.session_state.pop(f"{upload_key}:added", None):
-        st.toast(f"Added “{name}” after your notes", icon=":material/upload_file:")
+def read_uploads(files) -> list[UploadedNotes]:
+    """The files' text; a file that is not UTF-8 is named in an error and left out."""
+    notes = []
+    for file in files or []:
+        try:
+            notes.append(UploadedNotes(file.name, file.getvalue().decode("utf-8")))
+        except UnicodeDecodeError:
+            st.error(f"“{file.name}” is not UTF-8 text. Save it as UTF-8 (.txt or .md) and upload it again; "
+                     "your typed notes are unchanged.", icon=":material/error:")
+    return notes
+
+
+def with_uploads(typed: str, uploads: list[UploadedNotes]) -> str:
+    """The brain dump: what was typed, then each uploaded file's text."""
+    added = [u.text.strip("\n") for u in uploads if u.text.strip()]
+    if not added:
+        return typed  # exactly as typed
+    parts = ([typed.rstrip("\n")] if typed.strip() else []) + added
+    return "\n\n".join(parts) + "\n"
+
+
+def show_uploads(uploads: list[UploadedNotes]) -> None:
+    for upload in uploads:
+        with st.expander(f"{upload.name} · {len(upload.text):,} characters · added after your notes",
+                         icon=":material/upload_file:"):
+            st.text(upload.text)

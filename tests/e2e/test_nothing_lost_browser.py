@@ -214,9 +214,9 @@ def test_draft_typed_then_a_sidebar_link_navigates_and_keeps_the_text(page: Page
     draft = eventually(lambda: (d := load(db, sid).current_draft).markdown.endswith(typed) and d,
                        "the text typed before Home")
     expect(main(page).get_by_text("Recent sessions")).to_be_visible()  # Home opened
-    main(page).get_by_role("link", name="Resume").first.click()  # back to the draft, as a user would
-    page.wait_for_url(re.compile(rf"/draft\?session_id={sid}"))
-    idle(page)
+    main(page).get_by_role("link", name="Open").first.click()  # back through the session, as a user would
+    page.wait_for_url(re.compile(rf"/session\?session_id={sid}"))
+    open_step(page, app_url, "draft", sid)
     expect(draft_box(page)).to_have_value(draft.markdown)
 
 
@@ -618,7 +618,8 @@ def test_upload_after_typing_keeps_the_typed_notes(page: Page, app_url, db, tmp_
     settle(page)
     shot(page, "lost-8-upload")
     expected = f"{typed}\n\n{upload.read_text(encoding='utf-8')}"
-    expect(notes).to_have_value(expected)
+    expect(notes).to_have_value(typed)  # the typed notes are never rewritten
+    expect(page.get_by_text("more-notes.md · 61 characters · added after your notes")).to_be_visible()
 
     click(page, "Extract themes")
     expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
@@ -627,4 +628,5 @@ def test_upload_after_typing_keeps_the_typed_notes(page: Page, app_url, db, tmp_
     fresh_load(page)
     expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
     # The saved notes are in the (closed) Brain dump expander.
+    main(page).get_by_text("Brain dump · v1").click()
     expect(main(page).get_by_role("textbox", name="Brain dump", exact=True)).to_have_value(expected)

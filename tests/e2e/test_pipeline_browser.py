@@ -180,7 +180,7 @@ def test_a_second_app_server_shows_the_same_session(page: Page, app_url, db_url,
             expect(page.get_by_text(theme["title"]).first).to_be_visible()
 
 
-def test_notes_uploaded_as_a_file_fill_the_brain_dump(page: Page, app_url, tmp_path):
+def test_notes_uploaded_as_a_file_fill_the_brain_dump(page: Page, app_url, tmp_path, db):
     notes = tmp_path / "notes.md"
     notes.write_text("# Webinar ideas\n- live Q&A beats slides\n- record every session for the newsletter\n", encoding="utf-8")
     latin1 = tmp_path / "old.txt"
@@ -192,6 +192,8 @@ def test_notes_uploaded_as_a_file_fill_the_brain_dump(page: Page, app_url, tmp_p
     expect(page.get_by_text("“old.txt” is not UTF-8 text")).to_be_visible()
     page.locator("input[type=file]").set_input_files(str(notes))
     idle(page)
-    expect(page.get_by_label("Brain dump")).to_have_value(notes.read_text(encoding="utf-8"))
+    expect(page.get_by_text("notes.md · 82 characters · added after your notes")).to_be_visible()
     click(page, "Extract themes")
     expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+    assert Sessions(db, ensure_local_user(db).id).get(session_id_of(page)).brain_dump.raw_content == notes.read_text(
+        encoding="utf-8")
