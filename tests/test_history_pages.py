@@ -143,3 +143,14 @@ def test_gallery_filters_live_in_the_url(app, finished, images):
     open_page(fresh, "app_pages/gallery.py")
     assert fresh.selectbox(key="gallery-ratio").value == "1:1" and fresh.selectbox(key="gallery-model").value is None
     assert len(image_urls(fresh)) == 1
+
+
+def test_deleting_an_image_asks_first(app, finished, db, images):
+    session, image = finished
+    open_page(app, "app_pages/gallery.py")
+    next(b for b in app.button if b.label == "Delete").click().run()
+    assert any("cannot be undone" in m.value for m in app.markdown)
+    assert {"Delete image", "Keep it"} <= {b.label for b in app.button}
+    with db.admin() as conn:  # asking deletes nothing (the dialog's own buttons are walked in tests/e2e)
+        assert conn.execute("select count(*) as n from generated_images").fetchone()["n"] == 1
+    assert (images.store.root / image.storage_path).exists()

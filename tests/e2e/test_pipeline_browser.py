@@ -147,6 +147,22 @@ def test_walk_the_pipeline_reload_every_step_and_open_the_link_fresh(page: Page,
     expect(page.locator(f"img[src='{src}']")).to_be_visible()
     shot(page, "10-gallery")
 
+    # Deleting an image asks first; "Keep it" keeps it, "Delete image" removes the row and its files.
+    page.get_by_role("button", name="Delete").first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("This cannot be undone", exact=False)).to_be_visible()
+    shot(page, "11-gallery-delete-confirm")
+    dialog.get_by_role("button", name="Keep it").click()
+    idle(page)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_test_id("stMainBlockContainer").locator(f"img[src='{src}']")).to_be_visible()
+    page.get_by_role("button", name="Delete").first.click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete image").click()
+    idle(page)
+    expect(page.get_by_text("No images yet")).to_be_visible()
+    with db.admin() as conn:
+        assert conn.execute("select count(*) as n from generated_images").fetchone()["n"] == 0
+
 
 def test_a_bad_link_shows_the_friendly_message(page: Page, app_url):
     page.goto(f"{app_url}/research?session_id=not-a-session")
