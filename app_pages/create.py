@@ -6,7 +6,7 @@ from lib.pipeline import new_create_token
 from lib.ui import version_views as views
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
 from lib.ui.editing import Edit, editor_id, version_history
-from lib.ui.steps import session_header, next_button, run_step, step_button
+from lib.ui.steps import next_button, run_step, session_header, step_button
 from lib.ui.uploads import read_uploads, show_uploads, with_uploads
 
 ctx = app_context()

@@ -9,7 +9,7 @@ from lib.ui import version_views as views
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.image_grid import image_form, image_grid
-from lib.ui.steps import session_header, confirm_regenerate, needs, run_step
+from lib.ui.steps import confirm_regenerate, needs, run_step, session_header
 
 ctx = app_context()
 st.title("Outputs")

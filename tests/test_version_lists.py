@@ -38,7 +38,7 @@ def test_research_versions(app, pipeline):
     open_page(app, "app_pages/research.py", sid)
     assert "Versions (2)" in [e.label for e in app.expander]
     app.selectbox(key=f"research-{sid}:history").set_value(2).run()
-    assert f"~~_" in shown(app) and dropped["text"] in shown(app)  # the unticked item, struck through
+    assert "~~_" in shown(app) and dropped["text"] in shown(app)  # the unticked item, struck through
     restore_on(app, f"research-{sid}:history", 1)
     research = sessions.get(sid).research
     assert len(research) == 3 and research[-1].kept_item_ids == first.kept_item_ids
