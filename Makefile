@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8501
+# Loopback only by default; HOST=0.0.0.0 listens on every interface.
+HOST ?= 127.0.0.1
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
@@ -17,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 # In CI the browser tests need Debian's Chromium (no browser download: Playwright drives /usr/bin/chromium).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -5,14 +5,20 @@ file only adds a route so that locally stored images have URLs the browser
 loads directly: /app/static/images/{user_id}/{session_id or standalone}/{file}.
 """
 
+import logging
+
 import streamlit as st
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from lib.config import load_config
+from lib.exposure import OPEN_WITHOUT_SIGN_IN, open_to_network
 from lib.storage.local import URL_PREFIX, images_root
 
-_images = images_root(load_config().data_dir)
+_config = load_config()
+_images = images_root(_config.data_dir)
+if open_to_network(st.get_option("server.address")) and not _config.supabase_enabled:
+    logging.getLogger("content_studio").warning(OPEN_WITHOUT_SIGN_IN)
 _images.mkdir(parents=True, exist_ok=True)
 
 app = st.App(

@@ -7,6 +7,7 @@ import streamlit as st
 from lib.generate import LANGUAGES, TONES
 from lib.generate.base import DRAFT_WORDS_MAX, DRAFT_WORDS_MIN
 from lib.errors import SessionNotFound
+from lib.exposure import OPEN_WITHOUT_SIGN_IN, open_to_network
 from lib.session import parse_session_id
 from lib.ui.autosave import autosave
 from lib.ui.context import AppContext, session_id_param
@@ -25,6 +26,8 @@ def valid_session_id():
 def sidebar(ctx: AppContext) -> None:
     with st.sidebar:
         st.markdown("### Content Studio")
+        if open_to_network(st.get_option("server.address")) and not ctx.config.supabase_enabled:
+            st.warning(OPEN_WITHOUT_SIGN_IN, icon=":material/public:")
         sidebar_menu(valid_session_id())
         st.divider()
         if ctx.config.generator == "offline":
