@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -109,16 +110,35 @@ def count_statements() -> Iterator[list[int]]:
         _statements.reset(token)
 
 
+def transaction_pooled(url: str) -> bool:
+    """A transaction pooler (Supabase's on port 6543, or any URL marked pgbouncer=true) hands each transaction
+    to whichever server connection is free, so prepared statements made on one are unknown on the next."""
+    parts = urlsplit(url)
+    flags = {k.lower(): v.lower() for k, v in parse_qsl(parts.query)}
+    return parts.port == 6543 or flags.get("pgbouncer") in {"true", "1", "yes"}
+
+
+def libpq_url(url: str) -> str:
+    """The URL without `pgbouncer=` (a Prisma-style marker that libpq refuses as an unknown parameter)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() != "pgbouncer"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
 class Database:
     """A pool on one server, with migrations and per-user transactions."""
 
     def __init__(self, url: str, *, pool_size: int = 10):
         self.url = url
+        connect = {"autocommit": True, "row_factory": dict_row}
+        if transaction_pooled(url):
+            connect["prepare_threshold"] = None  # never prepare: the next transaction may run elsewhere
+            log.info("DATABASE_URL is a transaction pooler: prepared statements are off")
         self.pool = ConnectionPool(
-            url,
+            libpq_url(url),
             min_size=1,
             max_size=pool_size,
-            kwargs={"autocommit": True, "row_factory": dict_row},
+            kwargs=connect,
             connection_class=CountingConnection,
             open=False,
             name="content-studio",
