@@ -29,6 +29,7 @@ SETTINGS: dict[str, Setting] = {
     s.name: s
     for s in [
         Setting("DATABASE_URL", None, "PostgreSQL connection string. Unset: an embedded PostgreSQL starts in `CONTENT_DATA_DIR`.", secret=True),
+        Setting("DATABASE_RUNTIME_URL", None, "Connection string of the runtime role that pipeline queries log in as (no superuser, no BYPASSRLS, owns nothing, member of `authenticated`; see Supabase mode). Unset with `DATABASE_URL`: the owner connection is used, and the log says so. The embedded default makes its own.", secret=True),
         Setting("CONTENT_DATA_DIR", ".data", "Folder for the embedded database, local images and the upload spool."),
         Setting("CONTENT_DB_POOL_SIZE", "10", "Most database connections one app process keeps open."),
         Setting("CONTENT_GENERATOR", None, "`openai` or `offline`. Unset: `openai` when `OPENAI_API_KEY` is set, else `offline`."),
@@ -119,6 +120,7 @@ def _choice(name: str, overrides, choices: tuple[str, ...]) -> str | None:
 @dataclass(frozen=True)
 class Config:
     database_url: str | None = field(repr=False)
+    database_runtime_url: str | None = field(repr=False)
     data_dir: Path
     db_pool_size: int
     generator: str
@@ -170,8 +172,15 @@ def load_config(**overrides: Any) -> Config:
     if database_url and not database_url.startswith(("postgres://", "postgresql://")):
         raise ConfigError("DATABASE_URL must be a postgresql:// connection string.", fix="Copy the connection string from your database provider (Supabase: Project Settings → Database), or unset DATABASE_URL for the embedded database.")
 
+    runtime_url = get("DATABASE_RUNTIME_URL")
+    if runtime_url and not database_url:
+        raise ConfigError("DATABASE_RUNTIME_URL is set but DATABASE_URL is not.", fix="Set DATABASE_URL to the owner's connection string as well, or unset DATABASE_RUNTIME_URL for the embedded database (which makes its own runtime role).")
+    if runtime_url and not runtime_url.startswith(("postgres://", "postgresql://")):
+        raise ConfigError("DATABASE_RUNTIME_URL must be a postgresql:// connection string.", fix="Use the same form as DATABASE_URL, with the runtime role's name and password.")
+
     return Config(
         database_url=database_url,
+        database_runtime_url=runtime_url,
         data_dir=Path(get("CONTENT_DATA_DIR") or ".data").expanduser().resolve(),
         db_pool_size=_int("CONTENT_DB_POOL_SIZE", overrides, minimum=1),
         generator=generator,

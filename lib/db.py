@@ -125,43 +125,71 @@ def libpq_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+RUNTIME_ROLE = "content_studio_runtime"
+
+
+def _pool(url: str, size: int, name: str) -> ConnectionPool:
+    connect = {"autocommit": True, "row_factory": dict_row}
+    if transaction_pooled(url):
+        connect["prepare_threshold"] = None  # never prepare: the next transaction may run elsewhere
+        log.info("the database URL is a transaction pooler: prepared statements are off")
+    pool = ConnectionPool(libpq_url(url), min_size=1, max_size=size, kwargs=connect,
+                          connection_class=CountingConnection, open=False, name=name)
+    try:
+        pool.open(wait=True, timeout=30)
+    except PoolTimeout as exc:
+        raise DatabaseError(
+            "Cannot connect to the database.",
+            fix="Check that DATABASE_URL (and DATABASE_RUNTIME_URL, if set) is right and the server is running, "
+            "or unset DATABASE_URL to use the embedded database.",
+        ) from exc
+    return pool
+
+
 class Database:
-    """A pool on one server, with migrations and per-user transactions."""
+    """Two pools on one server: the owner's, for migrations and set-up, and the runtime role's, for pipeline data.
+
+    The runtime role (`use_runtime`) has no superuser, no BYPASSRLS and owns nothing; it can only become
+    `authenticated`, so a `reset role` inside a unit of work leaves it with no access to any table.
+    Until `use_runtime` is called (a DATABASE_URL with no runtime URL), units of work use the owner's pool.
+    """
 
     def __init__(self, url: str, *, pool_size: int = 10):
         self.url = url
-        connect = {"autocommit": True, "row_factory": dict_row}
-        if transaction_pooled(url):
-            connect["prepare_threshold"] = None  # never prepare: the next transaction may run elsewhere
-            log.info("DATABASE_URL is a transaction pooler: prepared statements are off")
-        self.pool = ConnectionPool(
-            libpq_url(url),
-            min_size=1,
-            max_size=pool_size,
-            kwargs=connect,
-            connection_class=CountingConnection,
-            open=False,
-            name="content-studio",
-        )
-        try:
-            self.pool.open(wait=True, timeout=30)
-        except PoolTimeout as exc:
-            raise DatabaseError(
-                "Cannot connect to the database.",
-                fix="Check that DATABASE_URL is right and the server is running, "
-                "or unset DATABASE_URL to use the embedded database.",
-            ) from exc
+        self.pool_size = pool_size
+        self.pool = _pool(url, pool_size, "content-studio")
+        self.runtime_pool: ConnectionPool | None = None
 
     def close(self) -> None:
         with _lock:
             if _databases.get(self.url) is self:
                 del _databases[self.url]
+        if self.runtime_pool is not None:
+            self.runtime_pool.close()
         self.pool.close()
 
+    def use_runtime(self, runtime_url: str) -> None:
+        """Run every unit of work on connections that log in as the runtime role."""
+        self.runtime_pool = _pool(runtime_url, self.pool_size, "content-studio-runtime")
+
+    def create_runtime_role(self) -> str:
+        """On a server we own (the embedded default): the runtime role, and the URL that logs in as it."""
+        with self.admin() as conn:
+            conn.execute(sql.SQL(
+                "do $$ begin"
+                " if not exists (select 1 from pg_roles where rolname = {name}) then"
+                "   create role {role} login noinherit nosuperuser nobypassrls nocreatedb nocreaterole;"
+                " end if; end $$;"
+                "grant authenticated to {role}"
+            ).format(name=sql.Literal(RUNTIME_ROLE), role=sql.Identifier(RUNTIME_ROLE)))
+        parts = urlsplit(self.url)
+        host = parts.netloc.rsplit("@", 1)[-1]
+        return urlunsplit(parts._replace(netloc=f"{RUNTIME_ROLE}@{host}"))
+
     @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection]:
+    def _connection(self, pool: ConnectionPool | None = None) -> Iterator[psycopg.Connection]:
         try:
-            with self.pool.connection(timeout=30) as conn:
+            with (pool or self.pool).connection(timeout=30) as conn:
                 yield conn
         except (PoolTimeout, psycopg.OperationalError) as exc:
             raise DatabaseError(
@@ -171,20 +199,20 @@ class Database:
 
     @contextmanager
     def admin(self) -> Iterator[psycopg.Connection]:
-        """A transaction as the connecting role. Only for migrations and set-up, never pipeline data."""
+        """A transaction as the owner. Only for migrations and set-up, never pipeline data."""
         with self._connection() as conn, conn.transaction():
             yield conn
 
     @contextmanager
     def as_user(self, user_id: uuid.UUID | str) -> Iterator[psycopg.Connection]:
-        """One transaction in which RLS sees `user_id` as the signed-in user."""
+        """One transaction, on the runtime role's connection, in which RLS sees `user_id` as the signed-in user."""
         uid = str(uuid.UUID(str(user_id)))
         claims = json.dumps({"sub": uid, "role": "authenticated"})
         # One round trip: both settings are transaction-local, gone at commit.
         setup = sql.SQL("set local role authenticated; select set_config('request.jwt.claims', {}, true)").format(
             sql.Literal(claims)
         )
-        with self._connection() as conn, conn.transaction():
+        with self._connection(self.runtime_pool) as conn, conn.transaction():
             conn.execute(setup)
             yield conn
 
@@ -250,5 +278,13 @@ def get_database(config: Config) -> Database:
         if db is None:
             db = Database(url, pool_size=config.db_pool_size)
             db.migrate()
+            if config.embedded_database:
+                db.use_runtime(db.create_runtime_role())
+            elif config.database_runtime_url:
+                db.use_runtime(config.database_runtime_url)
+            else:
+                log.warning("Pipeline queries run on the DATABASE_URL (owner) connection. Row-level security still "
+                            "applies, but a role with no BYPASSRLS would also stop a query that left the "
+                            "'authenticated' role: create one and set DATABASE_RUNTIME_URL (README, Supabase mode).")
             _databases[url] = db
         return db

@@ -89,6 +89,7 @@ def db_url(pg, template_db) -> str:
 @pytest.fixture
 def db(db_url) -> Database:
     database = Database(db_url, pool_size=4)
+    database.use_runtime(database.create_runtime_role())  # as the app runs: units of work on the runtime role
     yield database
     database.close()
 
@@ -116,6 +117,17 @@ def user_a(db) -> uuid.UUID:
 @pytest.fixture
 def user_b(db) -> uuid.UUID:
     return make_user(db, "bob@example.com")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_stores():
+    """The process-wide handoff codes and token rotations (lib/auth_cookie.py) start empty in every test:
+    tests reuse the same made-up refresh tokens, which real ones never are."""
+    from lib.auth_cookie import handoffs, rotations
+
+    handoffs.clear()
+    rotations.clear()
+    yield
 
 
 # --- the app in Streamlit's AppTest -----------------------------------------------------------
