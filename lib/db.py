@@ -159,6 +159,7 @@ class Database:
         self.pool_size = pool_size
         self.pool = _pool(url, pool_size, "content-studio")
         self.runtime_pool: ConnectionPool | None = None
+        self._key: str | None = None
 
     def close(self) -> None:
         with _lock:
@@ -171,6 +172,15 @@ class Database:
     def use_runtime(self, runtime_url: str) -> None:
         """Run every unit of work on connections that log in as the runtime role."""
         self.runtime_pool = _pool(runtime_url, self.pool_size, "content-studio-runtime")
+        self.claims_signature("")  # read the key now, not inside the first unit of work
+
+    def claims_signature(self, user_id: str) -> str:
+        """What `public.request_user_id()` (sql/010) checks: the claims were set by someone holding the key,
+        which only the owner can read; a statement that forges the claims cannot sign them."""
+        if self._key is None:
+            with self.admin() as conn:
+                self._key = conn.execute("select key from content_studio.claims_key").fetchone()["key"]
+        return hashlib.sha256(f"{self._key}{user_id}{self._key}".encode()).hexdigest()
 
     def create_runtime_role(self) -> str:
         """On a server we own (the embedded default): the runtime role, and the URL that logs in as it."""
@@ -207,7 +217,7 @@ class Database:
     def as_user(self, user_id: uuid.UUID | str) -> Iterator[psycopg.Connection]:
         """One transaction, on the runtime role's connection, in which RLS sees `user_id` as the signed-in user."""
         uid = str(uuid.UUID(str(user_id)))
-        claims = json.dumps({"sub": uid, "role": "authenticated"})
+        claims = json.dumps({"sub": uid, "role": "authenticated", "sig": self.claims_signature(uid)})
         # One round trip: both settings are transaction-local, gone at commit.
         setup = sql.SQL("set local role authenticated; select set_config('request.jwt.claims', {}, true)").format(
             sql.Literal(claims)

@@ -1,5 +1,7 @@
 """Pipeline queries log in as a role that cannot leave row-level security: no superuser, no BYPASSRLS, owns nothing."""
 
+import json
+
 import psycopg
 import pytest
 
@@ -55,3 +57,47 @@ def test_the_embedded_default_uses_its_runtime_role(tmp_path):
         db.close()
     finally:
         stop_embedded(config.data_dir)
+
+
+def forge(conn, claims: dict) -> None:
+    conn.execute("select set_config('request.jwt.claims', %s, true)", [json.dumps(claims)])
+
+
+def visible_titles(conn) -> set[str]:
+    return {r["title"] for r in conn.execute("select title from public.content_sessions")}
+
+
+def test_forged_claims_inside_a_unit_of_work_see_no_other_users_rows(db, user_a, user_b):
+    Sessions(db, user_a).create("Alice's notes")
+    Sessions(db, user_b).create("Bob's private notes")
+    with db.as_user(user_a) as conn:
+        assert visible_titles(conn) == {"Alice's notes"}
+        signed_for_a = json.loads(conn.execute("select current_setting('request.jwt.claims') as c").fetchone()["c"])
+        forge(conn, {"sub": str(user_b), "role": "authenticated"})  # no signature
+        assert visible_titles(conn) == set()
+        forge(conn, {**signed_for_a, "sub": str(user_b)})  # Alice's signature on Bob's id
+        assert visible_titles(conn) == set()
+        assert conn.execute("select count(*) as n from public.generated_images").fetchone()["n"] == 0
+        assert conn.execute("select count(*) as n from public.history_search_hits('notes')").fetchone()["n"] == 0
+    with db.as_user(user_a) as conn:  # the legacy single-claim setting is not read at all
+        conn.execute("select set_config('request.jwt.claim.sub', %s, true)", [str(user_b)])
+        assert visible_titles(conn) == {"Alice's notes"}
+
+
+def test_forged_claims_cannot_write_as_another_user(db, user_a, user_b):
+    bob = Sessions(db, user_b).create("Bob's private notes")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # RLS: the insert's user is not the caller
+        with db.as_user(user_a) as conn:
+            forge(conn, {"sub": str(user_b), "role": "authenticated"})
+            conn.execute("insert into public.content_sessions (user_id, title) values (%s, 'planted')", [user_b])
+    with db.as_user(user_a) as conn:
+        forge(conn, {"sub": str(user_b), "role": "authenticated"})
+        assert conn.execute("update public.content_sessions set title = 'changed' where id = %s returning id",
+                            [bob.id]).fetchall() == []
+    assert Sessions(db, user_b).get(bob.id).title == "Bob's private notes"
+
+
+def test_the_claims_key_is_the_owners_alone(db, user_a):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with db.as_user(user_a) as conn:
+            conn.execute("select key from content_studio.claims_key")
