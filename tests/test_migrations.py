@@ -144,7 +144,8 @@ def test_public_bucket_and_its_storage_policies(blank):
         policies = {r["policyname"]: r["cmd"] for r in conn.execute(
             "select policyname, cmd from pg_policies where schemaname = 'storage' and tablename = 'objects'").fetchall()}
     assert bucket == [{"id": "generated-images", "public": True}]
-    assert policies == {"Anyone can view images": "SELECT", "Users can upload own images": "INSERT",
+    # 009 replaced 003's "Anyone can view images" (anon could list every path) with an own-folder read.
+    assert policies == {"Users can view own images": "SELECT", "Users can upload own images": "INSERT",
                         "Users can delete own images": "DELETE"}
 
 

@@ -121,9 +121,9 @@ def test_b_cannot_store_an_object_in_a_folder(db, user_a, user_b):
                          [f"{user_a}/standalone/{uuid.uuid4()}.png"])
 
 
-def test_b_cannot_delete_a_stored_object_but_may_read_it(db, user_b, a_data):
+def test_b_can_neither_list_nor_delete_a_stored_object(db, user_b, a_data):
     with db.as_user(user_b) as conn:
-        assert count(conn, "storage.objects") == 1  # the bucket is public: anyone may read
+        assert count(conn, "storage.objects") == 0  # a public bucket serves files by URL; listing is own folder only
         assert conn.execute("delete from storage.objects").rowcount == 0
     with db.admin() as conn:
         assert count(conn, "storage.objects") == 1

@@ -141,7 +141,7 @@ UNAVAILABLE_PUT = "Supabase storage is unavailable: {why}. The image is kept and
          "The image is kept and can be retried."),
         (storage_error(403, "Unauthorized", "new row violates row-level security policy", http_status=400),
          "Supabase storage did not allow you to upload {path}. Sign out and sign in again. If it keeps happening, "
-         "check that the storage policies from sql/003_image_bucket.sql are applied to your Supabase project "
+         "check that the storage policies from sql/003_image_bucket.sql and sql/009_storage_policies.sql are applied to your Supabase project "
          "(a user may write only under the folder named by their own user id)."),
         (storage_error(400, "InvalidJWT", '"exp" claim timestamp check failed'),
          "Supabase storage did not accept your sign-in: it has expired or is not valid. "
@@ -231,7 +231,8 @@ def test_a_missing_bucket_points_at_the_migration(router, store):
     with pytest.raises(StorageError) as caught:
         store.put(path, PNG, "image/png")
     assert str(caught.value) == ("The generated-images bucket does not exist in your Supabase project. "
-                                 "Apply sql/003_image_bucket.sql to the project (see README, Supabase mode).")
+                                 "Apply sql/003_image_bucket.sql and sql/009_storage_policies.sql to the project "
+                                 "(see README, Supabase mode).")
 
 
 @pytest.mark.parametrize("bad", [

@@ -2,8 +2,8 @@
 
 Every request carries the project's anon key (`apikey`) and the user's own
 access token (`Authorization: Bearer ...`), so the storage policies from
-`sql/003_image_bucket.sql` decide what is allowed: anyone may read the public
-bucket, a user may write or delete only under the folder named by their own id.
+`sql/009_storage_policies.sql` decide what is allowed: a public bucket serves files
+by URL, and a user may list, read, write or delete only under the folder named by their own id.
 One store belongs to one user's token: build a new one per signed-in user (and
 after a token refresh); never share one between users.
 
@@ -37,7 +37,7 @@ CACHE_SECONDS = "3600"
 
 POLICY_FIX = (
     "Sign out and sign in again. If it keeps happening, check that the storage policies from "
-    "sql/003_image_bucket.sql are applied to your Supabase project (a user may write only under "
+    "sql/003_image_bucket.sql and sql/009_storage_policies.sql are applied to your Supabase project (a user may write only under "
     "the folder named by their own user id)."
 )
 
@@ -243,7 +243,8 @@ class SupabaseImageStore(ImageStore):
         if status == 404 or code in ("NoSuchBucket", "NoSuchKey", "not_found"):
             if "bucket" in lowered:
                 return _error("no_bucket", f"The {self.bucket} bucket does not exist in your Supabase project.",
-                              "Apply sql/003_image_bucket.sql to the project (see README, Supabase mode).")
+                              "Apply sql/003_image_bucket.sql and sql/009_storage_policies.sql to the project "
+                              "(see README, Supabase mode).")
             return _error("missing", f"The image {path} is not in Supabase storage.", "Regenerate the image.")
         if status is not None and status >= 500:
             return self._unavailable(op, f"it answered {status}")
