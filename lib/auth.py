@@ -185,16 +185,20 @@ class SupabaseAuth:
         return _session_from(response.session)
 
     def refresh(self, auth_session: AuthSession) -> AuthSession:
-        if not auth_session.refresh_token:
-            raise SessionExpired("Your session has expired.", fix="Sign in again.")
-        try:
-            response = self._gotrue().refresh_session(auth_session.refresh_token)
-        except (GoTrueError, httpx.HTTPError, ValueError) as exc:  # ValueError: an answer that does not parse
-            raise _translate(exc, "refresh") from None
-        fresh = _session_from(response.session)
+        fresh = self.resume(auth_session.refresh_token)
         if fresh.user.id != auth_session.user.id:  # cannot happen with a sane server; never switch users silently
             raise SessionExpired("Your session could not be renewed.", fix="Sign in again.")
         return fresh
+
+    def resume(self, refresh_token: str) -> AuthSession:
+        """A new session from a refresh token alone (the one a browser keeps in its cookie). Rotates the token."""
+        if not refresh_token:
+            raise SessionExpired("Your session has expired.", fix="Sign in again.")
+        try:
+            response = self._gotrue().refresh_session(refresh_token)
+        except (GoTrueError, httpx.HTTPError, ValueError) as exc:  # ValueError: an answer that does not parse
+            raise _translate(exc, "refresh") from None  # `from None`: the token stays out of tracebacks
+        return _session_from(response.session)
 
     def sign_out(self, auth_session: AuthSession) -> None:
         """Revoke this browser session's refresh token (scope `local`: the user's other devices stay signed in).
