@@ -124,7 +124,8 @@ def raw_get(app, path: str) -> tuple[int, dict[str, str]]:
         if not requested:
             requested.append(True)
             return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Event().wait()  # the client never disconnects (a file response listens for it)
+        await asyncio.sleep(2)  # a file response listens for a disconnect while it sends: hang up only later
+        return {"type": "http.disconnect"}
 
     async def send(message):
         messages.append(message)
@@ -132,7 +133,7 @@ def raw_get(app, path: str) -> tuple[int, dict[str, str]]:
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "root_path": "",
              "query_string": b"", "headers": [], "http_version": "1.1", "scheme": "http",
              "server": ("test", 80), "client": ("test", 1)}
-    asyncio.run(app(scope, receive, send))
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=20))
     start = messages[0]
     return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}
 
