@@ -1,6 +1,7 @@
 """The local image route (lib/image_route.py): images only, right types, nosniff on every answer."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import io
 import uuid
 from pathlib import Path
@@ -133,7 +134,9 @@ def raw_get(app, path: str) -> tuple[int, dict[str, str]]:
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "root_path": "",
              "query_string": b"", "headers": [], "http_version": "1.1", "scheme": "http",
              "server": ("test", 80), "client": ("test", 1)}
-    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=20))
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asyncio.wait_for(app(scope, receive, send), timeout=20)).result()
     start = messages[0]
     return start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]}
 

@@ -40,7 +40,10 @@ class _State:
     saved: SaveResult | None = None
     error: str | None = None
     values: Any = None  # a snapshot some editors keep (the outline's options as last saved here)
-    conflict_from: int | None = None  # the version this tab showed when its save found a newer one
+    # The last save that found a newer version: what this tab showed then, and the version its text became.
+    # Kept until dismissed (or a fresh view), so a save right after it cannot hide the news.
+    conflict_from: int | None = None
+    conflict_version: int | None = None
 
 
 class Edit:
@@ -72,6 +75,7 @@ class Edit:
         for part, value in values.items():
             st.session_state[self.key(part)] = value
         self.state.base, self.state.saved, self.state.error = self.head.base, None, None
+        self.state.conflict_from = self.state.conflict_version = None
         self.state.values = snapshot
         return True
 
@@ -86,7 +90,8 @@ class Edit:
     def commit(self, write: Callable[[Base, uuid.UUID], SaveResult]) -> SaveResult:
         """Save with this editor's base now (errors are the caller's to show)."""
         result = write(self.state.base, editor_id())
-        self.state.conflict_from = self.state.base.version if result.conflict else None
+        if result.conflict:
+            self.state.conflict_from, self.state.conflict_version = self.state.base.version, result.version
         self.state.base, self.state.saved, self.state.error = result.base, result, None
         return result
 
@@ -103,16 +108,20 @@ class Edit:
                                 "try again in a moment (change it, or press Ctrl+Enter in the box).")
             return
 
+    def _dismiss_conflict(self) -> None:
+        self.state.conflict_from = self.state.conflict_version = None
+
     def status(self, noun: str = "version", extra: str = "") -> None:
         """The saved-state line under an editor, and what changed elsewhere."""
         state, head = self.state, self.head
         if state.error:
             st.error(state.error, icon=":material/error:")
         saved = state.saved
-        if saved and saved.conflict:
-            st.warning(f"This {noun} was changed elsewhere (another tab or window) while you edited v{state.conflict_from}. "
-                       f"Your text is kept as **v{saved.version}**, the newest; the other one is in Versions.",
-                       icon=":material/call_split:")
+        if state.conflict_version is not None and state.conflict_version == head.version:
+            st.warning(f"This {noun} was changed elsewhere (another tab or window) while you edited "
+                       f"v{state.conflict_from}. Your text is kept as **v{state.conflict_version}**, the newest; "
+                       "the other one is in Versions.", icon=":material/call_split:")
+            st.button("Got it", key=self.key("conflict-seen"), on_click=self._dismiss_conflict)
         if head.base != state.base:
             what = (f"A newer {noun}, v{head.version}, was" if head.version != state.base.version
                     else f"v{head.version} was changed and")
