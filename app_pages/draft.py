@@ -24,7 +24,7 @@ def write_draft(edit: Edit | None = None) -> None:
             st.write_stream(stream)
             version = ctx.pipeline.save_generated_draft(session.id, stream)
         except AppError as exc:
-            status.update(label="Writing the draft failed", state="error")
+            status.update(label="Writing the draft failed", state="error", expanded=True)
             kept = ctx.pipeline.keep_partial_draft(session.id, stream) if stream is not None else None
             note = f" What was written is saved as version {kept} (partial)." if kept else ""
             st.error(f"{exc}{note} Your outline and earlier drafts are saved; try again when ready.",

@@ -6,7 +6,7 @@ from lib.gallery import STANDALONE, GalleryFilter, gallery_choices, gallery_page
 from lib.ui.context import app_context, shown_errors
 from lib.ui.image_grid import image_grid
 from lib.ui.pager import current_cursor, pager
-from lib.ui.url_state import dates_from, dates_to, from_url, one_of, to_url
+from lib.ui.url_state import dates_from, dates_note, dates_to, from_url, one_of, to_url
 
 ctx = app_context()
 st.title("Gallery")
@@ -26,6 +26,7 @@ session = cols[0].selectbox("Session", session_options, key="gallery-session",
 model = cols[1].selectbox("Model", [None, *choices.models], key="gallery-model", format_func=lambda v: v or "Any model")
 ratio = cols[2].selectbox("Ratio", [None, *choices.aspect_ratios], key="gallery-ratio", format_func=lambda v: v or "Any")
 dates = cols[3].date_input("Made between", key="gallery-dates")
+dates_note()
 to_url({"session": session, "model": model, "ratio": ratio, "date": dates_to(dates)})
 flt = GalleryFilter(session=session, model=model, aspect_ratio=ratio,
                     date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)

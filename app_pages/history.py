@@ -8,7 +8,7 @@ from lib.ui.context import app_context, shown_errors
 from lib.ui.nav import link, resume_key, step_indicator
 from lib.ui.pager import current_cursor, pager
 from lib.ui.rename import rename_control
-from lib.ui.url_state import dates_from, dates_to, from_url, to_url
+from lib.ui.url_state import dates_from, dates_note, dates_to, from_url, to_url
 
 ctx = app_context()
 st.title("History")
@@ -20,6 +20,7 @@ query_col, status_col, date_col = st.columns([3, 2, 2])
 query = query_col.text_input("Search", key="history-q", placeholder="Words from a title, brain dump or draft")
 statuses = status_col.multiselect("Status", STATUSES, key="history-status", format_func=lambda s: s.replace("_", " "))
 dates = date_col.date_input("Last activity between", key="history-dates")
+dates_note()
 to_url({"q": query.strip() or None, "status": statuses, "date": dates_to(dates)})
 flt = HistoryFilter(query=query, statuses=tuple(statuses),
                     date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)

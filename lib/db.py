@@ -57,8 +57,9 @@ def start_embedded(data_dir: Path) -> str:
             except Exception as exc:
                 raise DatabaseError(
                     f"The embedded PostgreSQL could not start in {pgdata} ({type(exc).__name__}).",
-                    fix="See postgres/log in the data folder; delete the data folder to start afresh, "
-                    "or set CONTENT_DATA_DIR to another folder, or DATABASE_URL to a running server.",
+                    fix="Your sessions and images are still in that folder: keep it. Look at the end of "
+                    f"{pgdata / 'log'} for the reason (often another program holding the port, or a full disk), "
+                    "fix that and start the app again.",
                 ) from exc
             _embedded[pgdata] = server
         return server.get_uri()

@@ -32,6 +32,10 @@ def decode_cursor(cursor: str | None) -> tuple[datetime | None, uuid.UUID | None
 
 def day_range(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
     """Whole local days, `date_to` included: [from 00:00, the day after `to` 00:00)."""
-    start = datetime.combine(date_from, datetime.min.time()).astimezone() if date_from else None
-    end = datetime.combine(date_to + timedelta(days=1), datetime.min.time()).astimezone() if date_to else None
-    return start, end
+    def midnight(day: date | None) -> datetime | None:
+        try:
+            return datetime.combine(day, datetime.min.time()).astimezone() if day else None
+        except (OverflowError, ValueError):  # at the ends of the calendar: no bound
+            return None
+
+    return midnight(date_from), midnight(date_to + timedelta(days=1) if date_to and date_to < date.max else None)

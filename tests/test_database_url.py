@@ -1,6 +1,7 @@
 """DATABASE_URL points the app at another server; unset, the embedded default starts in the data dir."""
 
 import psycopg
+import pytest
 
 from lib.auth import ensure_local_user
 from lib.config import load_config
@@ -75,3 +76,16 @@ def test_a_transaction_pooler_url_turns_prepared_statements_off(pg, db_url):
             assert conn.execute("select count(*) as n from pg_prepared_statements").fetchone()["n"] > 0
     finally:
         plain.close()
+
+
+def test_an_embedded_server_that_cannot_start_says_to_keep_the_data(tmp_path):
+    from lib.db import start_embedded
+    from lib.errors import DatabaseError
+
+    blocked = tmp_path / "data"
+    blocked.write_text("a file where the data folder should be")
+    with pytest.raises(DatabaseError) as caught:
+        start_embedded(blocked)
+    message = str(caught.value)
+    assert "keep it" in message and "log" in message
+    assert "delete" not in message.lower()

@@ -154,3 +154,20 @@ def test_deleting_an_image_asks_first(app, finished, db, images):
     with db.admin() as conn:  # asking deletes nothing (the dialog's own buttons are walked in tests/e2e)
         assert conn.execute("select count(*) as n from generated_images").fetchone()["n"] == 1
     assert (images.store.root / image.storage_path).exists()
+
+
+@pytest.mark.parametrize("page", ["app_pages/history.py", "app_pages/gallery.py"])
+@pytest.mark.parametrize("dates,kept", [
+    (["9999-12-31"], []), (["0001-01-01", "2026-01-31"], ["2026-01-31"]), (["not-a-date"], []),
+    (["2026-03-01", "2026-01-01"], ["2026-01-01", "2026-03-01"]),  # reversed: put in order
+    (["1975-06-01", "2990-01-01"], ["1975-06-01", "2990-01-01"]),  # far, but within what a filter can mean
+])
+def test_odd_dates_in_the_link_are_ignored_or_ordered_never_an_error(app, page, dates, kept):
+    app.query_params["date"] = dates
+    app.switch_page(page).run()
+    assert not app.exception and not app.error, (app.exception, [e.value for e in app.error])
+    assert [d.isoformat() for d in app.date_input[0].value] == kept
+    shown = app.query_params.get("date", [])
+    assert (shown if isinstance(shown, list) else [shown]) == kept  # the link now says what the filter is
+    if len(kept) < len(dates):
+        assert any("was left out" in c.value for c in app.caption)

@@ -177,6 +177,8 @@ def test_a_failing_provider_keeps_the_brain_dump_and_says_what_to_do(app, monkey
     assert saved.brain_dump.raw_content == BRAIN_DUMP and saved.brain_dump.themes == []
     assert "sk-test-never-shown" not in texts(app)
     assert [b.label for b in app.button] == ["Extract themes"]  # a retry on the same session, not a new one
+    failed = next(s for s in app.status if s.label.endswith("failed"))
+    assert failed.proto.expanded  # the reason is in plain sight, not folded away
 
 
 def test_a_draft_stream_that_breaks_off_keeps_what_was_written(pipeline):

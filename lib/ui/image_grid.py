@@ -27,13 +27,13 @@ def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = 
         try:
             record = images.generate(text, negative, model, ratio, session_id)
         except AppError as exc:
-            status.update(label="Image generation failed", state="error")
+            status.update(label="Image generation failed", state="error", expanded=True)
             st.error(str(exc), icon=":material/error:")
             return None
         if record.uploaded:
             status.update(label="Image saved", state="complete")
         else:
-            status.update(label="Image kept locally: the upload failed", state="error")
+            status.update(label="Image kept locally: the upload failed", state="error", expanded=True)
             st.warning(f"{record.upload_error} The image is kept on this server; use Retry upload below.")
     return record
 

@@ -18,7 +18,7 @@ def run_step(label: str, done_label: str, work: Callable[[], object], *, saved_n
         try:
             work()
         except AppError as exc:
-            status.update(label=f"{label.rstrip('…')} failed", state="error")
+            status.update(label=f"{label.rstrip('…')} failed", state="error", expanded=True)
             st.error(f"{exc} {saved_note}", icon=":material/error:")
             return False
         status.update(label=done_label, state="complete", expanded=False)

@@ -29,11 +29,31 @@ def one_of(allowed) -> Callable[[list[str]], object]:
     return lambda values: values[0] if values and values[0] in allowed else None
 
 
+# Dates a filter can mean; a link with others (9999-12-31, 0001-01-01) is not an error, only ignored.
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
+NOTE_KEY = "url-dates-note"
+
+
 def dates_from(values: list[str]) -> tuple:
-    try:
-        return tuple(date.fromisoformat(v) for v in values[:2])
-    except ValueError:
-        return ()
+    """At most two dates from the URL, in order; unreadable or out-of-range ones are dropped with a note."""
+    dates = []
+    for value in values[:2]:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is None or not EARLIEST <= day <= LATEST:
+            st.session_state[NOTE_KEY] = (f"The link's date “{value[:20]}” was left out: use a date between "
+                                          f"{EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}.")
+            continue
+        dates.append(day)
+    return tuple(sorted(dates))
+
+
+def dates_note() -> None:
+    """Say once that a date from the link was left out."""
+    if note := st.session_state.pop(NOTE_KEY, None):
+        st.caption(f":material/event_busy: {note}")
 
 
 def dates_to(dates) -> list[str]:
