@@ -8,6 +8,8 @@ same row. Deleting an image or a session removes its stored objects too.
 
 from __future__ import annotations
 
+import logging
+
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,6 +27,8 @@ from lib.thumbnails import make_thumbnail
 
 IMAGE_COLUMNS = ("id, user_id, session_id, storage_path, public_url, prompt, negative_prompt, model_used, aspect_ratio,"
             " width, height, file_size, mime_type, metadata, created_at")
+
+log = logging.getLogger(__name__)
 
 
 class ImageNotFound(NotFoundError):
@@ -222,21 +226,24 @@ class Images:
         return self.spool.read(self.user_id, _names(record.id)[0])
 
     # -- removing -------------------------------------------------------------
+    # Rows first, files after the commit: a file without a row can be swept later, a row without its file
+    # cannot be repaired. A file that cannot be removed is logged, not shown: the image is gone for the user.
     def delete(self, image_id: object) -> None:
         record = self.get(image_id)
-        self._remove_files([record])
         with self.db.as_user(self.user_id) as conn:
             conn.execute("delete from public.generated_images where id = %s", [record.id])
+        self._remove_files_after_commit([record])
 
     def delete_session(self, session_id: object) -> None:
         """The session, its steps, its image rows and their stored objects."""
         sid = parse_session_id(session_id)
         self._check_session(sid)
-        self._remove_files(self.for_session(sid))
+        records = self.for_session(sid)
         with self.db.as_user(self.user_id) as conn:
             # Image rows would outlive the session as standalone ones (`on delete set null`): remove them first.
             conn.execute("delete from public.generated_images where session_id = %s", [sid])
             conn.execute("delete from public.content_sessions where id = %s", [sid])
+        self._remove_files_after_commit(records)
 
     # -- helpers --------------------------------------------------------------
     def _upload(self, path: str, data: bytes, thumb_path: str, thumb_data: bytes) -> tuple[str, str, str]:
@@ -255,6 +262,12 @@ class Images:
         for record in records:
             for name in _names(record.id):
                 self.spool.discard(self.user_id, name)
+
+    def _remove_files_after_commit(self, records: list[ImageRecord]) -> None:
+        try:
+            self._remove_files(records)
+        except StorageError as exc:
+            log.warning("image rows deleted, but their files stay until swept: %s", exc)
 
     def _quietly_delete(self, paths: list[str]) -> None:
         try:
