@@ -7,6 +7,7 @@ import re
 import zipfile
 from typing import Callable
 
+from lib.errors import StorageError
 from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, RESEARCH_KINDS, Outline
 from lib.images import ImageRecord
 from lib.session import Session
@@ -64,11 +65,23 @@ def session_markdown(session: Session, images: list[ImageRecord], image_dir: str
 
 
 def session_zip(session: Session, images: list[ImageRecord], image_bytes: Callable[[ImageRecord], bytes]) -> bytes:
-    """`{slug}.md` plus `images/{id}.png` for every image (read through `image_bytes`: store or spool)."""
+    """`{slug}.md` plus `images/{id}.png` for every image (read through `image_bytes`: store or spool).
+
+    An image whose file is missing does not stop the export: `MISSING.txt` lists it instead.
+    """
     buffer = io.BytesIO()
+    missing: list[str] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{slug(session.title)}.md", session_markdown(session, images, image_dir="images"))
         for image in images:
+            try:
+                data = image_bytes(image)
+            except StorageError as exc:
+                missing.append(f"images/{image.file_name} ({image.prompt[:80]}): {exc}")
+                continue
             # PNGs are already compressed: store them as they are.
-            archive.writestr(zipfile.ZipInfo(f"images/{image.file_name}"), image_bytes(image), zipfile.ZIP_STORED)
+            archive.writestr(zipfile.ZipInfo(f"images/{image.file_name}"), data, zipfile.ZIP_STORED)
+        if missing:
+            archive.writestr("MISSING.txt", "These images' files were missing when this export was made:\n\n"
+                             + "\n".join(missing) + "\n")
     return buffer.getvalue()

@@ -204,15 +204,31 @@ class Images:
         """What a grid shows: the thumbnail's URL, or its spooled bytes while the upload is pending."""
         return self.thumbnail_sources([record])[record.id]
 
-    def thumbnail_sources(self, records: list[ImageRecord]) -> dict[uuid.UUID, str | bytes]:
-        """Thumbnails for a whole grid: stored URLs as recorded (local), signed together (private bucket)."""
+    def thumbnail_sources(self, records: list[ImageRecord]) -> dict[uuid.UUID, str | bytes | None]:
+        """Thumbnails for a whole grid: stored URLs as recorded (local), signed together (private bucket).
+
+        None for an image whose file is missing: that tile says so, and every other tile still shows.
+        """
         uploaded = [r for r in records if r.uploaded]
         if self.store.name == "local":
-            urls = {r.thumbnail["path"]: r.thumbnail["public_url"] for r in uploaded}
+            urls = {r.thumbnail["path"]: r.thumbnail["public_url"] for r in uploaded
+                    if self.store.exists(r.thumbnail["path"])}
         else:
             urls = self.store.urls([r.thumbnail["path"] for r in uploaded])
-        return {r.id: urls[r.thumbnail["path"]] if r.uploaded else self.spool.read(self.user_id, _names(r.id)[1])
-                for r in records}
+        sources: dict[uuid.UUID, str | bytes | None] = {}
+        for r in records:
+            if r.uploaded:
+                sources[r.id] = urls.get(r.thumbnail["path"])
+            else:
+                name = _names(r.id)[1]
+                sources[r.id] = self.spool.read(self.user_id, name) if self.spool.has(self.user_id, name) else None
+        return sources
+
+    def missing(self, record: ImageRecord) -> bool:
+        """The full image's file is known to be gone (from the local store or the spool)."""
+        if record.uploaded:
+            return self.store.exists(record.storage_path) is False
+        return not self.spool.has(self.user_id, _names(record.id)[0])
 
     def full_source(self, record: ImageRecord) -> str | bytes:
         if record.uploaded:

@@ -10,6 +10,7 @@ from lib.generate.offline import OfflineGenerator
 from lib.images import Images
 from lib.spool import Spool
 from lib.storage import LocalImageStore
+from tests.test_images import block_uploads
 
 PATH = "6f1c1e0a-1d2b-4c59-9a53-1f0b7c3e2a10/standalone/a.png"
 
@@ -88,3 +89,47 @@ def test_a_row_that_cannot_be_deleted_keeps_its_files(images, db, monkeypatch):
     monkeypatch.undo()
     assert count_rows(db) == 1
     assert images.image_bytes(images.get(record.id))[:4] == b"\x89PNG"  # the row still has its file
+
+
+# --- a missing file breaks only itself -------------------------------------------------------------------
+
+
+def test_a_missing_thumbnail_leaves_every_other_tile(images):
+    kept = images.generate("A lighthouse at dusk", aspect_ratio="1:1")
+    lost = images.generate("A harbour at dawn", aspect_ratio="1:1")
+    (images.store.root / lost.thumbnail["path"]).unlink()
+    (images.store.root / lost.storage_path).unlink()
+    sources = images.thumbnail_sources([kept, lost])
+    assert sources == {kept.id: kept.thumbnail["public_url"], lost.id: None}
+    assert images.missing(lost) and not images.missing(kept)
+
+
+def test_a_missing_spooled_copy_leaves_every_other_tile(images, user_a):
+    block_uploads(images, user_a)  # uploads fail: the images are kept in the spool
+    kept = images.generate("A lighthouse at dusk", aspect_ratio="1:1")
+    lost = images.generate("A harbour at dawn", aspect_ratio="1:1")
+    assert not kept.uploaded and not lost.uploaded
+    for name in (f"{lost.id}.png", f"{lost.id}.thumb.webp"):
+        (images.spool.root / str(user_a) / name).unlink()
+    sources = images.thumbnail_sources([kept, lost])
+    assert sources[lost.id] is None and sources[kept.id][:4] == b"RIFF"  # the kept one's WebP bytes
+    assert images.missing(lost) and not images.missing(kept)
+
+
+def test_the_zip_export_builds_with_a_note_of_what_is_missing(images, db, user_a):
+    import io
+    import zipfile
+
+    from lib.export import session_zip
+    from lib.session import Sessions
+
+    session = Sessions(db, user_a).create("Notes on lighthouses")
+    kept = images.generate("A lighthouse at dusk", aspect_ratio="1:1", session_id=session.id)
+    lost = images.generate("A harbour at dawn", aspect_ratio="1:1", session_id=session.id)
+    (images.store.root / lost.storage_path).unlink()
+    archive = zipfile.ZipFile(io.BytesIO(session_zip(session, [kept, lost], images.image_bytes)))
+    names = archive.namelist()
+    assert f"images/{kept.file_name}" in names and f"images/{lost.file_name}" not in names
+    note = archive.read("MISSING.txt").decode()
+    assert f"images/{lost.file_name}" in note and "A harbour at dawn" in note
+    assert archive.read(f"images/{kept.file_name}") == images.image_bytes(kept)

@@ -57,6 +57,10 @@ class ImageStore(ABC):
         """URLs for many paths at once (a grid's page). Stores that sign URLs do it in one request."""
         return {path: self.url(path) for path in paths}
 
+    def exists(self, path: str) -> bool | None:
+        """Whether the object is there, when that is cheap to tell (None: not known without a request)."""
+        return None
+
     @abstractmethod
     def read(self, path: str) -> bytes:
         """The stored bytes (for exports and retries)."""

@@ -98,6 +98,9 @@ class LocalImageStore(ImageStore):
                     break
                 parent = parent.parent
 
+    def exists(self, path: str) -> bool:
+        return self._file(path).is_file()
+
     def url(self, path: str) -> str:
         return f"{self.url_prefix}/{check_path(path)}"
 

@@ -38,8 +38,16 @@ def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = 
     return record
 
 
+MISSING = ("This image's file is missing from storage. Its prompt and settings are kept: use Again to make a "
+           "new one, or Delete to remove the entry.")
+
+
 @st.dialog("Image", width="large")
 def full_size(images: Images, record: ImageRecord) -> None:
+    if images.missing(record):
+        st.warning(MISSING, icon=":material/broken_image:")
+        st.markdown(f"**Prompt:** {record.prompt}")
+        return
     with shown_errors(stop=True):
         st.image(images.full_source(record), caption=f"{record.width}×{record.height} · {record.aspect_ratio}")
     st.markdown(f"**Prompt:** {record.prompt}")
@@ -54,7 +62,8 @@ def full_size(images: Images, record: ImageRecord) -> None:
 def confirm_delete(images: Images, record: ImageRecord) -> None:
     """Deleting removes the stored files too, so it is asked first."""
     with shown_errors():
-        st.image(images.thumbnail_source(record), width=240)
+        if source := images.thumbnail_source(record):
+            st.image(source, width=240)
     st.caption(record.prompt[:200] + ("…" if len(record.prompt) > 200 else ""))
     st.write("The image and its thumbnail are removed from storage. This cannot be undone; download it first "
              "if you may need it.")
@@ -82,8 +91,10 @@ def image_grid(images: Images, records: list[ImageRecord], *, columns: int = 3, 
     cols = st.columns(columns)
     for i, record in enumerate(records):
         with cols[i % columns].container(border=True):
-            if record.id in sources:
+            if sources.get(record.id):
                 st.image(sources[record.id], width="stretch")
+            elif record.id in sources:  # known to be missing: this tile says so, the others still show
+                st.warning(MISSING, icon=":material/broken_image:")
             st.caption(record.prompt[:120] + ("…" if len(record.prompt) > 120 else ""))
             if not record.uploaded:
                 st.warning("Upload failed; kept on this server.", icon=":material/cloud_off:")
