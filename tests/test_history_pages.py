@@ -171,3 +171,13 @@ def test_odd_dates_in_the_link_are_ignored_or_ordered_never_an_error(app, page, 
     assert (shown if isinstance(shown, list) else [shown]) == kept  # the link now says what the filter is
     if len(kept) < len(dates):
         assert any("was left out" in c.value for c in app.caption)
+
+
+def test_an_image_whose_files_are_missing_says_so_on_its_tile(app, finished, images):
+    session, image = finished
+    (images.store.root / image.storage_path).unlink()
+    (images.store.root / image.thumbnail["path"]).unlink()
+    for page in ("app_pages/gallery.py", "app_pages/session.py"):
+        open_page(app, page, session.id if page.endswith("session.py") else None)
+        assert any("file is missing from storage" in w.value for w in app.warning), page
+        assert "Delete" in [b.label for b in app.button]  # the entry can still be removed
