@@ -30,6 +30,13 @@ def write_draft(edit: Edit | None = None) -> None:
             st.error(f"{exc}{note} Your outline and earlier drafts are saved; try again when ready.",
                      icon=":material/error:")
             return
+        if stream.cut:
+            status.update(label=f"The draft was cut off: saved as version {version} (partial)", state="error",
+                          expanded=True)
+            st.warning("The model stopped before the end of the draft (it reached its length limit, or the answer "
+                       f"was cut off). What it wrote is saved as version {version}, marked partial. Edit it, or "
+                       "regenerate with a shorter length in Generation options.", icon=":material/content_cut:")
+            return
         status.update(label=f"Draft saved as version {version}", state="complete", expanded=False)
     if edit is not None:
         edit.reset()

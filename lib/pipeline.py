@@ -119,8 +119,10 @@ class Pipeline:
         return self.generator.draft_stream(notes, theme, kept, outline, self.options)
 
     def save_generated_draft(self, session_id: object, stream: DraftStream) -> int:
+        """The finished draft; one the model did not finish (token limit, cut body) is saved as partial."""
         draft = stream.result()  # drains whatever the screen did not consume
-        return self.sessions.save_draft(session_id, draft.markdown, model_used=draft.model_used, usage=draft.usage)
+        return self.sessions.save_draft(session_id, draft.markdown, source="partial" if stream.cut else "generated",
+                                        model_used=draft.model_used, usage=draft.usage)
 
     def keep_partial_draft(self, session_id: object, stream: DraftStream) -> int | None:
         """After a stream broke off: save what was written as a 'partial' version (None when nothing was)."""

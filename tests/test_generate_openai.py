@@ -201,6 +201,34 @@ def test_draft_is_streamed_and_usage_is_known_at_the_end():
     assert stream.text == "# Onboard remotely\n\nNew hires guess."
     assert stream.model_used == "gpt-4o-mini-2024-07-18" and stream.usage.total_tokens == 800
     assert stream.result().word_count == 5
+    assert stream.finish_reason == "stop" and not stream.cut
+
+
+@pytest.mark.parametrize("ending,reason", [
+    ([delta(finish="length"), delta(usage=(300, 8192))], "length"),  # the model hit its token limit
+    ([], "incomplete"),  # the body ended with no finish_reason at all
+])
+def test_a_draft_the_model_did_not_finish_is_cut(ending, reason):
+    gen, _ = make(Server(sse(delta("# Onboard"), delta(" remotely\n\nNew hires"), *ending)))
+    stream = gen.draft_stream(NOTES, THEME, [], OUTLINE)
+    assert stream.result().markdown.startswith("# Onboard remotely")
+    assert stream.finish_reason == reason and stream.cut
+
+
+def test_a_cut_draft_is_saved_as_partial(pipeline, monkeypatch):
+    from lib.generate import DraftStream
+    from tests.pipeline_helpers import through
+
+    sid = through(pipeline, "draft")
+
+    def produce(stream):
+        yield "# Half a draft\n\nIt stops"
+        stream.finish_reason = "length"
+
+    monkeypatch.setattr(pipeline, "draft_stream", lambda session_id: DraftStream(produce, model_used="m"))
+    version = pipeline.write_draft(sid)
+    draft = pipeline.sessions.get(sid).current_draft
+    assert draft.version == version and draft.source == "partial" and draft.markdown.startswith("# Half a draft")
 
 
 def test_draft_stream_errors_surface_as_app_errors():

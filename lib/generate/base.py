@@ -68,6 +68,9 @@ class DraftStream:
         self.model_used = model_used
         self.usage = Usage()
         self.done = False
+        # Why the model stopped, when the provider says: "stop", "length" (its token limit), or "incomplete"
+        # (the stream ended with no reason at all). None: the provider does not report one (offline).
+        self.finish_reason: str | None = None
         self._parts: list[str] = []
         self._iterator = producer(self)
 
@@ -88,6 +91,11 @@ class DraftStream:
     @property
     def text(self) -> str:
         return "".join(self._parts)
+
+    @property
+    def cut(self) -> bool:
+        """The draft ended before the model finished it: kept as partial, never as a complete draft."""
+        return self.finish_reason in ("length", "incomplete")
 
     def result(self) -> Draft:
         for _ in self:

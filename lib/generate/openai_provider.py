@@ -226,6 +226,8 @@ class OpenAIGenerator(Generator):
                     if getattr(chunk, "usage", None):
                         stream.usage = usage_of(chunk)
                     for choice in chunk.choices or []:
+                        if choice.finish_reason:
+                            stream.finish_reason = choice.finish_reason
                         if choice.finish_reason == "content_filter":
                             raise GeneratorRefused(
                                 "The model stopped writing the draft under its content policy.",
@@ -243,6 +245,8 @@ class OpenAIGenerator(Generator):
                 raise
             finally:
                 response.close()
+            if stream.finish_reason is None:  # the body ended without saying why: it was cut off
+                stream.finish_reason = "incomplete"
             if not wrote:
                 raise GeneratorBadOutput(
                     f"The model {self.text_model} returned an empty draft.",
