@@ -21,11 +21,14 @@ def write_draft(edit: Edit | None = None) -> None:
         stream = None
         try:
             stream = ctx.pipeline.draft_stream(session.id)
-            st.write_stream(stream)
+            st.write_stream(ctx.pipeline.checkpointed(session.id, stream))
             version = ctx.pipeline.save_generated_draft(session.id, stream)
         except AppError as exc:
             status.update(label="Writing the draft failed", state="error", expanded=True)
-            kept = ctx.pipeline.keep_partial_draft(session.id, stream) if stream is not None else None
+            try:
+                kept = ctx.pipeline.keep_partial_draft(session.id, stream) if stream is not None else None
+            except AppError:  # the database itself failed: the last checkpoint is what is kept
+                kept = stream.version if stream is not None else None
             note = f" What was written is saved as version {kept} (partial)." if kept else ""
             st.error(f"{exc}{note} Your outline and earlier drafts are saved; try again when ready.",
                      icon=":material/error:")

@@ -7,15 +7,19 @@ the call returns, so a reload never loses a step.
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from lib import selection
-from lib.errors import InputError
+from lib.errors import AppError, InputError
 from lib.generate import DraftStream, GenerationOptions, Generator
 from lib.generate.models import Outline, OutlineSet, Research, ResearchItem, Theme, ThemeSet
 from lib.session import Session, Sessions
+
+log = logging.getLogger(__name__)
 
 # The page a session resumes on, by status.
 RESUME_STEP = {"brain_dump": "create", "research": "research", "outline": "outline", "draft": "draft",
@@ -118,18 +122,38 @@ class Pipeline:
         outline = selection.outline_without(chosen_outline(session), dropped)
         return self.generator.draft_stream(notes, theme, kept, outline, self.options)
 
+    def checkpointed(self, session_id: object, stream: DraftStream, every: float = 1.0) -> Iterator[str]:
+        """The stream's chunks, with what was written so far saved about every `every` seconds as one partial
+        version: a closed tab, a crash or a database blip loses at most the last second of text."""
+        last = time.monotonic()
+        for chunk in stream:  # the stream has kept `chunk` in its text already
+            if time.monotonic() - last >= every:
+                self._checkpoint(session_id, stream)
+                last = time.monotonic()
+            yield chunk
+
+    def _checkpoint(self, session_id: object, stream: DraftStream) -> None:
+        if not stream.text.strip():
+            return
+        try:
+            stream.version = self.sessions.save_draft_text(session_id, stream.text, version=stream.version,
+                                                           model_used=stream.model_used)
+        except AppError as exc:  # the stream goes on; the next checkpoint or the final save tries again
+            log.warning("draft checkpoint failed: %s", exc)
+
     def save_generated_draft(self, session_id: object, stream: DraftStream) -> int:
         """The finished draft; one the model did not finish (token limit, cut body) is saved as partial."""
         draft = stream.result()  # drains whatever the screen did not consume
-        return self.sessions.save_draft(session_id, draft.markdown, source="partial" if stream.cut else "generated",
-                                        model_used=draft.model_used, usage=draft.usage)
+        return self.sessions.save_draft_text(session_id, draft.markdown, version=stream.version,
+                                             source="partial" if stream.cut else "generated",
+                                             model_used=draft.model_used, usage=draft.usage)
 
     def keep_partial_draft(self, session_id: object, stream: DraftStream) -> int | None:
         """After a stream broke off: save what was written as a 'partial' version (None when nothing was)."""
         if not stream.text.strip():
-            return None
-        return self.sessions.save_draft(session_id, stream.text, source="partial", model_used=stream.model_used,
-                                        usage=stream.usage)
+            return stream.version
+        return self.sessions.save_draft_text(session_id, stream.text, version=stream.version,
+                                             model_used=stream.model_used, usage=stream.usage)
 
     def write_draft(self, session_id: object) -> int:
         return self.save_generated_draft(session_id, self.draft_stream(session_id))

@@ -327,6 +327,25 @@ class Sessions:
                 "markdown": markdown, "word_count": word_count(markdown), "source": source,
                 "model_used": model_used, "usage": _json(usage or {})})
 
+    def save_draft_text(
+        self, session_id: object, markdown: str, *, version: int | None = None, source: str = "partial",
+        model_used: str | None = None, usage: Any = None,
+    ) -> int:
+        """A draft being written: the first call makes a new version, later ones (with its `version`) update that
+        same version, until the last one says whether it ended `generated` or `partial`."""
+        if version is None:
+            return self.save_draft(session_id, markdown, source=source, model_used=model_used, usage=usage)
+        with self.db.as_user(self.user_id) as conn:
+            sid = self._touch(conn, session_id, "outputs" if source == "generated" else None)
+            row = conn.execute(
+                "update public.content_drafts set markdown = %s, word_count = %s, source = %s, model_used = %s,"
+                " usage = %s, revision = revision + 1, updated_at = now()"
+                " where session_id = %s and version = %s and source = 'partial' and editor is null returning version",
+                [markdown, word_count(markdown), source, model_used, _json(usage or {}), sid, version]).fetchone()
+        if row is None:
+            raise InputError(f"Draft version {version} is no longer being written.", fix="Write the draft again.")
+        return row["version"]
+
     def save_output(
         self, session_id: object, output_type: str, content: str, *, metadata: Any = None,
         model_used: str | None = None, usage: Any = None,

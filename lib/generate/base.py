@@ -71,6 +71,7 @@ class DraftStream:
         # Why the model stopped, when the provider says: "stop", "length" (its token limit), or "incomplete"
         # (the stream ended with no reason at all). None: the provider does not report one (offline).
         self.finish_reason: str | None = None
+        self.version: int | None = None  # the draft version this stream is saved in, once checkpointed
         self._parts: list[str] = []
         self._iterator = producer(self)
 
