@@ -37,13 +37,16 @@ if not page.rows:
 # Local URLs are served as they are; a private Supabase bucket signs the page's thumbnails in one request.
 thumbs = [r.thumbnail_path for r in page.rows if r.thumbnail_path]
 signed: dict[str, str] = {}
-if thumbs and ctx.config.image_store != "local":
+local = ctx.config.image_store == "local"
+if thumbs and not local:
     with shown_errors():
         signed = ctx.images.store.urls(thumbs)
 for row in page.rows:
     with st.container(border=True):
         thumb, body, actions = st.columns([1, 4, 1.3], vertical_alignment="center")
-        if row.thumbnail_url:
+        if row.thumbnail_url and local and not ctx.images.store.exists(row.thumbnail_path):
+            thumb.caption(":material/broken_image: Image file missing")
+        elif row.thumbnail_url:
             thumb.image(signed.get(row.thumbnail_path, row.thumbnail_url), width="stretch")
         else:
             thumb.caption("No image")

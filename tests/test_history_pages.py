@@ -181,3 +181,5 @@ def test_an_image_whose_files_are_missing_says_so_on_its_tile(app, finished, ima
         open_page(app, page, session.id if page.endswith("session.py") else None)
         assert any("file is missing from storage" in w.value for w in app.warning), page
         assert "Delete" in [b.label for b in app.button]  # the entry can still be removed
+    open_page(app, "app_pages/history.py")
+    assert any("Image file missing" in c.value for c in app.caption) and not image_urls(app)
