@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.export import user_archive
 from lib.history import HistoryFilter, history_page
 from lib.session import STATUSES
 from lib.ui.context import app_context, shown_errors
@@ -11,7 +12,11 @@ from lib.ui.rename import rename_control
 from lib.ui.url_state import dates_from, dates_note, dates_to, from_url, to_url
 
 ctx = app_context()
-st.title("History")
+title, export = st.columns([4, 1], vertical_alignment="center")
+title.title("History")
+export.download_button("Export everything", lambda: user_archive(ctx.sessions, ctx.images),
+                       file_name="content-studio-export.zip", mime="application/zip", icon=":material/folder_zip:",
+                       help="Every session (Markdown and images) and every standalone image, as one ZIP.")
 
 from_url("history-q", "q", lambda v: v[0] if v else "")
 from_url("history-status", "status", lambda v: [s for s in v if s in STATUSES])

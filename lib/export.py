@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import Callable
+from typing import Callable, Iterable
 
 from lib.errors import StorageError
 from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, RESEARCH_KINDS, Outline
-from lib.images import ImageRecord
-from lib.session import Session
+from lib.images import ImageRecord, Images
+from lib.session import Session, Sessions
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -64,24 +64,55 @@ def session_markdown(session: Session, images: list[ImageRecord], image_dir: str
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _add_images(archive: zipfile.ZipFile, images: list[ImageRecord], image_bytes: Callable[[ImageRecord], bytes],
+                folder: str) -> list[str]:
+    """Write each image under `folder`; return the ones whose file was missing (they do not stop the export)."""
+    missing = []
+    for image in images:
+        try:
+            data = image_bytes(image)
+        except StorageError as exc:
+            missing.append(f"{folder}/{image.file_name} ({image.prompt[:80]}): {exc}")
+            continue
+        # PNGs are already compressed: store them as they are.
+        archive.writestr(zipfile.ZipInfo(f"{folder}/{image.file_name}"), data, zipfile.ZIP_STORED)
+    return missing
+
+
+def _note_missing(archive: zipfile.ZipFile, missing: list[str]) -> None:
+    if missing:
+        archive.writestr("MISSING.txt", "These images' files were missing when this export was made:\n\n"
+                         + "\n".join(missing) + "\n")
+
+
 def session_zip(session: Session, images: list[ImageRecord], image_bytes: Callable[[ImageRecord], bytes]) -> bytes:
     """`{slug}.md` plus `images/{id}.png` for every image (read through `image_bytes`: store or spool).
 
     An image whose file is missing does not stop the export: `MISSING.txt` lists it instead.
     """
     buffer = io.BytesIO()
-    missing: list[str] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{slug(session.title)}.md", session_markdown(session, images, image_dir="images"))
-        for image in images:
-            try:
-                data = image_bytes(image)
-            except StorageError as exc:
-                missing.append(f"images/{image.file_name} ({image.prompt[:80]}): {exc}")
-                continue
-            # PNGs are already compressed: store them as they are.
-            archive.writestr(zipfile.ZipInfo(f"images/{image.file_name}"), data, zipfile.ZIP_STORED)
-        if missing:
-            archive.writestr("MISSING.txt", "These images' files were missing when this export was made:\n\n"
-                             + "\n".join(missing) + "\n")
+        _note_missing(archive, _add_images(archive, images, image_bytes, "images"))
     return buffer.getvalue()
+
+
+def everything_zip(sessions: Iterable[tuple[Session, list[ImageRecord]]], standalone: list[ImageRecord],
+                   image_bytes: Callable[[ImageRecord], bytes]) -> bytes:
+    """All of one user's work: a folder per session (its Markdown and images) and `standalone/` images."""
+    buffer = io.BytesIO()
+    missing: list[str] = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for session, images in sessions:
+            folder = f"{slug(session.title)}-{str(session.id)[:8]}"
+            archive.writestr(f"{folder}/{slug(session.title)}.md", session_markdown(session, images, image_dir="images"))
+            missing += _add_images(archive, images, image_bytes, f"{folder}/images")
+        missing += _add_images(archive, standalone, image_bytes, "standalone")
+        _note_missing(archive, missing)
+    return buffer.getvalue()
+
+
+def user_archive(sessions: Sessions, images: Images) -> bytes:
+    """Everything the signed-in user made, as one ZIP (every read runs as that user: RLS keeps others out)."""
+    pairs = ((sessions.get(sid), images.for_session(sid)) for sid in sessions.every_id())
+    return everything_zip(pairs, images.standalone(limit=None), images.image_bytes)

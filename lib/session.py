@@ -130,6 +130,12 @@ class Sessions:
             outputs=_rows(Output, row["outputs"]),
         )
 
+    def every_id(self) -> list[uuid.UUID]:
+        """The ids of all of this user's sessions, oldest first (for an export of everything)."""
+        with self.db.as_user(self.user_id) as conn:
+            return [r["id"] for r in conn.execute(
+                "select id from public.content_sessions order by created_at, id").fetchall()]
+
     def recent(self, limit: int = 20) -> list[SessionSummary]:
         with self.db.as_user(self.user_id) as conn:
             rows = conn.execute(

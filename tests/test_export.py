@@ -54,3 +54,38 @@ def test_zip_holds_the_markdown_and_every_image(db, user_a, tmp_path):
         for m in made:
             assert archive.read(f"images/{m.id}.png") == (images.store.root / m.storage_path).read_bytes()
             assert f"(images/{m.id}.png)" in markdown
+
+
+def test_export_everything_holds_all_of_mine_and_none_of_theirs(db, user_a, user_b, tmp_path):
+    import io
+    import zipfile
+
+    from lib.export import user_archive
+    from lib.generate.offline import OfflineGenerator
+    from lib.images import Images
+    from lib.spool import Spool
+    from lib.storage import LocalImageStore
+
+    def images_of(user):
+        return Images(db, user, LocalImageStore(tmp_path / "images"), Spool(tmp_path / "spool"), OfflineGenerator())
+
+    alice, bob = Sessions(db, user_a), Sessions(db, user_b)
+    first = alice.create("Alice's notes on zeppelins")
+    second = alice.create("Alice's notes on lighthouses")
+    alice_images = images_of(user_a)
+    in_session = alice_images.generate("A zeppelin", aspect_ratio="1:1", session_id=first.id)
+    loose = alice_images.generate("A lighthouse", aspect_ratio="1:1")
+    bob.create("Bob's secret plans")
+    images_of(user_b).generate("Bob's secret picture", aspect_ratio="1:1")
+
+    archive = zipfile.ZipFile(io.BytesIO(user_archive(alice, alice_images)))
+    names = archive.namelist()
+    everything = b"".join(archive.read(n) for n in names)
+    assert f"alice-s-notes-on-zeppelins-{str(first.id)[:8]}/images/{in_session.file_name}" in names
+    assert f"standalone/{loose.file_name}" in names
+    assert any(n.startswith(f"alice-s-notes-on-lighthouses-{str(second.id)[:8]}/") for n in names)
+    assert archive.read(f"standalone/{loose.file_name}") == alice_images.image_bytes(loose)
+    assert b"Bob" not in everything and len([n for n in names if n.endswith(".png")]) == 2
+
+    bobs = zipfile.ZipFile(io.BytesIO(user_archive(bob, images_of(user_b))))
+    assert b"Alice" not in b"".join(bobs.read(n) for n in bobs.namelist())
