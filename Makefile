@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean chromium
+.PHONY: run test bench install clean chromium backup restore
 
 # Re-installs only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -34,6 +34,14 @@ test: $(STAMP) chromium
 # A fresh embedded PostgreSQL in a temporary folder, 10,000 sessions seeded, History and Gallery timed; last line JSON.
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# One archive of the database (pg_dump) and every image file; restore only into an empty data folder or database.
+backup: $(STAMP)
+	$(PY) -m lib.backup create $(FILE)
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/content-studio-....tar"; exit 2; }
+	$(PY) -m lib.backup restore $(FILE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
