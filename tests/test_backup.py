@@ -15,7 +15,7 @@ from lib.pipeline import Pipeline
 from lib.session import Sessions
 from lib.spool import Spool
 from lib.storage import LocalImageStore
-from tests.pipeline_helpers import BRAIN_DUMP
+from tests.pipeline_helpers import through
 
 TABLES = ["auth.users", "public.content_sessions", "public.content_brain_dumps", "public.content_research",
           "public.content_outlines", "public.content_drafts", "public.content_outputs", "public.generated_images",
@@ -48,12 +48,7 @@ def test_a_populated_instance_round_trips(instances, tmp_path):
     db = get_database(before)
     user = ensure_local_user(db).id
     pipeline = Pipeline(Sessions(db, user), OfflineGenerator())
-    sid = pipeline.start(BRAIN_DUMP).id
-    pipeline.choose_theme(sid, pipeline.extract_themes(sid).themes[0].id)
-    pipeline.research(sid)
-    pipeline.outlines(sid)
-    pipeline.choose_outline(sid, 0)
-    pipeline.write_draft(sid)
+    sid = through(pipeline, "outputs")
     pipeline.sessions.edit_draft(sid, "# My own draft\n\nEdited by hand.")
     pipeline.outputs(sid, ["linkedin_post", "x_thread"])
     images = Images(db, user, LocalImageStore(before.data_dir / "images"), Spool(before.data_dir / "spool"),
