@@ -329,6 +329,9 @@ def test_outline_two_tabs_both_titles_kept(page: Page, second_page: Page, app_ur
     tab_a, tab_b = page, second_page
     open_step(tab_a, app_url, "outline", sid)
     open_step(tab_b, app_url, "outline", sid)  # opened before A saves
+    generated = load(db, sid).current_outline.options[0]["title"]
+    for tab in (tab_a, tab_b):  # both screens show the generated outline before anyone saves
+        expect(outline_field(tab, "Title")).to_have_value(generated)
     title_a, title_b = marker("Title from A"), marker("Title from B")
 
     outline_field(tab_a, "Title").fill(title_a)
@@ -523,6 +526,9 @@ def test_two_tabs_on_one_draft_keep_both_texts(page: Page, second_page: Page, ap
     tab_a, tab_b = page, second_page
     open_step(tab_a, app_url, "draft", sid)
     open_step(tab_b, app_url, "draft", sid)
+    shown = load(db, sid).current_draft.markdown
+    for tab in (tab_a, tab_b):  # both screens show the same version before anyone saves
+        expect(draft_box(tab)).to_have_value(shown)
     typed_a, typed_b = f"\n\nWritten in tab A {marker('A')}.", f"\n\nWritten in tab B {marker('B')}."
 
     type_at_end(draft_box(tab_a), typed_a)
@@ -551,6 +557,8 @@ def test_two_tabs_on_one_output_keep_both_texts(page: Page, second_page: Page, a
     tab_a, tab_b = page, second_page
     open_step(tab_a, app_url, "outputs", sid)
     open_step(tab_b, app_url, "outputs", sid)
+    for tab in (tab_a, tab_b):  # both screens show the same version before anyone saves
+        expect(output_box(tab)).to_have_value(load(db, sid).current_outputs["linkedin_post"].content)
     typed_a, typed_b = f"\n\nPost line from tab A {marker('A')}", f"\n\nPost line from tab B {marker('B')}"
 
     def linkedin():
@@ -582,6 +590,9 @@ def test_two_tabs_saving_at_the_same_moment_keep_both_texts(page: Page, second_p
     tab_a, tab_b = page, second_page
     open_step(tab_a, app_url, "draft", sid)
     open_step(tab_b, app_url, "draft", sid)
+    shown = load(db, sid).current_draft.markdown
+    for tab in (tab_a, tab_b):  # both screens show the same version before anyone saves
+        expect(draft_box(tab)).to_have_value(shown)
     base = load(db, sid).current_draft.markdown
     text_a, text_b = f"{base}\n\nRace from A {marker('A')}.", f"{base}\n\nRace from B {marker('B')}."
     draft_box(tab_a).fill(text_a)
