@@ -57,6 +57,9 @@ edit.load({"text": draft.markdown})
 sessions = ctx.sessions
 edit_tab, preview_tab, history_tab = st.tabs(["Edit", "Preview", f"Versions ({len(session.drafts)})"])
 with edit_tab:
+    if draft.source == "partial":
+        st.warning(f"v{draft.version} is partial: the model stopped before the end of the draft (its length limit, "
+                   "or the connection was cut). Finish it here, or regenerate it.", icon=":material/content_cut:")
     text = st.text_area("Draft (Markdown)", height=480, key=edit.key("text"),
                         help="Saved as you edit: when you click elsewhere, or press Ctrl+Enter.",
                         on_change=edit.save, args=(lambda base, editor: sessions.edit_draft(

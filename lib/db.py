@@ -27,7 +27,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from lib.config import Config
-from lib.errors import DatabaseError
+from lib.errors import DatabaseError, DatabaseRestarted
 
 log = logging.getLogger(__name__)
 
@@ -281,13 +281,19 @@ class Database:
             with (pool or self.pool).connection(timeout=10) as conn:
                 yield conn
         except (PoolTimeout, psycopg.OperationalError) as exc:
-            if self.revive is not None and self.revive():
-                for each in (self.pool, self.runtime_pool):
-                    if each is not None:
-                        each.check()  # drop the connections to the old server
+            if self.revive is not None:
+                if self.revive():
+                    for each in (self.pool, self.runtime_pool):
+                        if each is not None:
+                            each.check()  # drop the connections to the old server
+                    raise DatabaseRestarted(
+                        "The database stopped and has been started again.",
+                        fix="Try again now: everything saved before is still there.",
+                    ) from exc
                 raise DatabaseError(
-                    "The database stopped and has been started again.",
-                    fix="Try again now: everything saved before is still there.",
+                    "The embedded database stopped and could not be started again.",
+                    fix="Your sessions are safe in its data folder. Stop the app and run `make run` again; "
+                    "if it still fails, the reason is at the end of the log file in the data folder's postgres/ folder.",
                 ) from exc
             raise DatabaseError(
                 "The database did not answer.",

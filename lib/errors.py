@@ -25,6 +25,10 @@ class DatabaseError(AppError):
     """The database cannot be reached, started or migrated."""
 
 
+class DatabaseRestarted(DatabaseError):
+    """The embedded server had stopped and this call started it again: the next try works."""
+
+
 class NotFoundError(AppError):
     """Something the user asked for does not exist (or is not theirs)."""
 

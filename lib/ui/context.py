@@ -7,6 +7,7 @@ the user is resolved per browser session; services are cheap and made per run.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import streamlit as st
 from lib.auth import User, ensure_local_user, ensure_user_row
 from lib.config import Config, load_config
 from lib.db import Database, get_database
-from lib.errors import AppError, SessionNotFound
+from lib.errors import AppError, DatabaseError, DatabaseRestarted, SessionNotFound
 from lib.generate import GenerationOptions, Generator, get_generator
 from lib.images import Images
 from lib.pipeline import Pipeline
@@ -37,6 +38,10 @@ def shown_errors(*, stop: bool = False) -> Iterator[None]:
     """
     try:
         yield
+    except DatabaseError as exc:
+        database_notice(exc)
+        if stop:
+            st.stop()
     except AppError as exc:
         st.error(str(exc), icon=":material/error:")
         if stop:
@@ -47,6 +52,16 @@ def shown_errors(*, stop: bool = False) -> Iterator[None]:
                  icon=":material/error:")
         if stop:
             st.stop()
+
+
+_retry_keys = itertools.count()
+
+
+def database_notice(exc: DatabaseError) -> None:
+    """One calm message and a retry: the database is away for a moment, nothing the user made is gone."""
+    restarted = isinstance(exc, DatabaseRestarted)
+    st.warning(str(exc), icon=":material/database:" if restarted else ":material/cloud_off:")
+    st.button("Try again", key=f"database-retry-{next(_retry_keys)}", icon=":material/refresh:", type="primary")
 
 
 def friendly_errors():
@@ -142,6 +157,9 @@ def require_session(ctx: AppContext) -> Session:
                        "belongs to someone else.", icon=":material/search_off:")
         link("create", label="Start a new session", icon=":material/add:")
         link("home", label="Open your recent sessions", icon=":material/history:")
+        st.stop()
+    except DatabaseError as exc:
+        database_notice(exc)
         st.stop()
     except AppError as exc:
         st.error(str(exc), icon=":material/error:")

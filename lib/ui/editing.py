@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from lib.errors import AppError
+from lib.errors import AppError, DatabaseError
 from lib.session_data import Versioned
 from lib.versions import Base, SaveResult
 
@@ -44,6 +44,8 @@ class _State:
     # Kept until dismissed (or a fresh view), so a save right after it cannot hide the news.
     conflict_from: int | None = None
     conflict_version: int | None = None
+    # The save that failed (a database blip): "Save again" runs it with what the widgets hold then.
+    retry: Callable[[Base, uuid.UUID], SaveResult] | None = None
 
 
 class Edit:
@@ -74,7 +76,7 @@ class Edit:
             return False
         for part, value in values.items():
             st.session_state[self.key(part)] = value
-        self.state.base, self.state.saved, self.state.error = self.head.base, None, None
+        self.state.base, self.state.saved, self.state.error, self.state.retry = self.head.base, None, None, None
         self.state.conflict_from = self.state.conflict_version = None
         self.state.values = snapshot
         return True
@@ -92,21 +94,21 @@ class Edit:
         result = write(self.state.base, editor_id())
         if result.conflict:
             self.state.conflict_from, self.state.conflict_version = self.state.base.version, result.version
-        self.state.base, self.state.saved, self.state.error = result.base, result, None
+        self.state.base, self.state.saved, self.state.error, self.state.retry = result.base, result, None, None
         return result
 
     def save(self, write: Callable[[Base, uuid.UUID], SaveResult]) -> None:
         """A widget callback: save with this editor's base; remember the result (or the reason it failed)."""
         try:
             self.commit(write)
-        except AppError as exc:
-            self.state.error = str(exc)
-            return
+        except DatabaseError as exc:  # the database is away for a moment: the same save works later
+            self.state.error, self.state.retry = f"Your last change is not saved yet. {exc}", write
+        except AppError as exc:  # the input itself cannot be saved: it needs a change, not a retry
+            self.state.error, self.state.retry = str(exc), None
         except Exception:  # a callback's exception would reach the screen with its traceback
             log.exception("saving %s failed", self.name)
-            self.state.error = ("Your last change could not be saved. It is still on this screen; "
-                                "try again in a moment (change it, or press Ctrl+Enter in the box).")
-            return
+            self.state.error, self.state.retry = ("Your last change could not be saved. It is still on this "
+                                                  "screen; try again in a moment."), write
 
     def _dismiss_conflict(self) -> None:
         self.state.conflict_from = self.state.conflict_version = None
@@ -114,8 +116,12 @@ class Edit:
     def status(self, noun: str = "version", extra: str = "") -> None:
         """The saved-state line under an editor, and what changed elsewhere."""
         state, head = self.state, self.head
-        if state.error:
+        if state.error and state.retry is None:
             st.error(state.error, icon=":material/error:")
+        elif state.error:
+            st.warning(state.error, icon=":material/cloud_off:")
+            st.button("Save again", key=self.key("save-again"), on_click=self.save, args=(state.retry,),
+                      icon=":material/cloud_upload:", type="primary")
         saved = state.saved
         if state.conflict_version is not None and state.conflict_version == head.version:
             st.warning(f"This {noun} was changed elsewhere (another tab or window) while you edited "
@@ -132,7 +138,7 @@ class Edit:
                       icon=":material/sync:")
         elif not state.error:
             when = saved.updated_at if saved else head.updated_at
-            mark = "Saved" if head.edited or saved else "Generated"
+            mark = "Saved" if head.edited or saved else "Partial (cut off)" if head.source == "partial" else "Generated"
             st.caption(f":material/cloud_done: {mark} · v{head.version} · {when:%H:%M}{' · ' + extra if extra else ''}")
 
 

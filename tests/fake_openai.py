@@ -1,0 +1,92 @@
+"""A small OpenAI-compatible server on loopback for tests that run the real app against "a model".
+
+It speaks the Chat Completions wire format (JSON, and server-sent events when `stream` is true) and
+records every request body, so a test checks what the app sends as well as what it does with the
+answer. A streamed answer is a list of text pieces sent `delay` seconds apart; `ending` says how the
+stream ends: "stop" (finished), "length" (the token limit), or "cut" (the body ends without a
+finish reason or [DONE], as when a proxy or the server drops the connection).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class StreamedAnswer:
+    pieces: list[str]
+    delay: float = 0.0
+    ending: str = "stop"  # stop | length | cut
+    model: str = "local-model"
+
+
+@dataclass
+class FakeOpenAI:
+    stream: StreamedAnswer
+    requests: list[dict] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # pieces already written to the wire
+    url: str = ""
+
+    def serve(self) -> "FakeOpenAI":
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):  # noqa: N802 (the http.server API)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append({"path": self.path, "body": body})
+                if body.get("stream"):
+                    fake._stream(self)
+                else:
+                    self.send_error(501, "only streamed answers are scripted in this fake")
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return self
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _stream(self, handler: BaseHTTPRequestHandler) -> None:
+        answer = self.stream
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/event-stream")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+
+        def event(payload: dict | str) -> None:
+            data = f"data: {payload if isinstance(payload, str) else json.dumps(payload)}\n\n".encode()
+            handler.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            handler.wfile.flush()
+
+        def chunk(delta: dict, finish: str | None = None) -> dict:
+            return {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": answer.model,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+
+        event(chunk({"role": "assistant", "content": ""}))
+        for piece in answer.pieces:
+            time.sleep(answer.delay)
+            event(chunk({"content": piece}))
+            self.sent.append(piece)
+        if answer.ending == "cut":
+            handler.wfile.write(b"0\r\n\r\n")  # a clean end of body with no finish reason and no [DONE]
+            handler.wfile.flush()
+            return
+        event(chunk({}, answer.ending))
+        words = sum(len(p.split()) for p in answer.pieces)
+        event({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": answer.model,
+               "choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": words, "total_tokens": 100 + words}})
+        event("[DONE]")
+        handler.wfile.write(b"0\r\n\r\n")
+        handler.wfile.flush()
