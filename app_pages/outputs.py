@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
-from lib.generate.formats import limit_warnings
+from lib.limit_warnings import limit_warnings
 from lib.pipeline import image_prompt
 from lib.ui import version_views as views
 from lib.ui.context import app_context, require_session, session_id_param, shown_errors

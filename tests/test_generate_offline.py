@@ -22,7 +22,7 @@ from lib.generate import (
     Research,
     ThemeSet,
 )
-from lib.generate.formats import LIMITS, x_length
+from lib.generate.platform_limits import LIMITS, x_length
 from lib.generate.offline import TITLE_TEMPLATES, OfflineGenerator, analyse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -325,7 +325,7 @@ def test_tone_changes_the_connecting_words_not_the_content(gen):
 
 
 def test_thread_numbering_replaces_model_numbering_and_splits_long_posts():
-    from lib.generate.formats import number_posts
+    from lib.generate.platform_limits import number_posts
 
     posts = number_posts(["1/ Hook about onboarding", "2. " + "Buddies beat handbooks for new hires. " * 12, "metrics 30/60/90"])
     total = len(posts)
@@ -342,7 +342,7 @@ def test_x_length_counts_links_as_23_and_wide_characters_as_2_never_below_len():
 
 
 def test_slugs_hashtags_and_cuts():
-    from lib.generate.formats import fit_text, hashtag, slugify
+    from lib.generate.platform_limits import fit_text, hashtag, slugify
 
     assert slugify("Why Remote Onboarding Fails — and What Works (2024)!") == "why-remote-onboarding-fails-and-what-works-2024"
     assert slugify("Überwiegend positiv: Café") == "uberwiegend-positiv-cafe"
@@ -353,7 +353,7 @@ def test_slugs_hashtags_and_cuts():
 
 
 def test_limit_warnings_flag_edited_text_that_breaks_a_platform_limit():
-    from lib.generate.formats import limit_warnings
+    from lib.limit_warnings import limit_warnings
 
     assert limit_warnings("x_thread", "1/2 short post\n\n2/2 another short one") == []
     long_post = "word " * 70  # 350 characters

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from lib.errors import ConfigError
 from lib.generate.base import LANGUAGES, TONES, DraftStream, GenerationOptions, Generator
-from lib.generate.formats import LIMITS
+from lib.generate.platform_limits import LIMITS
 from lib.generate.imaging import ASPECT_RATIOS, DEFAULT_ASPECT_RATIO
 from lib.generate.models import (
     OFFLINE_MODEL,

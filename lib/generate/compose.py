@@ -11,7 +11,8 @@ from typing import Callable, Iterator
 
 from pydantic import BaseModel
 
-from lib.generate import formats
+from lib.generate import platform_limits as limits
+from lib.generate.markdown_draft import parse_markdown
 from lib.generate.base import GenerationOptions
 from lib.generate.models import (
     BlogSEOContent,
@@ -254,7 +255,7 @@ def _clean(text: str) -> str:
 
 def output(fmt: str, markdown: str, analyse: Callable[[str], Analysis], options: GenerationOptions) -> BaseModel:
     """One repurposed output from a Markdown draft, within its platform's limits."""
-    draft = formats.parse_markdown(markdown)
+    draft = parse_markdown(markdown)
     title = _clean(draft.title)
     sections = [(h, [_clean(p) for p in paras]) for h, paras in draft.sections if paras]
     closes = sections and (len(sections) > 1 or sections[-1][0] in CLOSINGS.values())
@@ -273,31 +274,31 @@ def output(fmt: str, markdown: str, analyse: Callable[[str], Analysis], options:
     phrases = _keyphrases(analyse(prose or title), 8)
 
     if fmt == "linkedin_post":
-        tags = " ".join(t for t in (formats.hashtag(p) for p in phrases[:3]) if t)
+        tags = " ".join(t for t in (limits.hashtag(p) for p in phrases[:3]) if t)
         lines = [f"→ {s}" for _, s in firsts]
         while True:
             text = "\n\n".join(part for part in [title, hook, "\n".join(lines), cta, tags] if part)
-            if len(text) <= formats.LIMITS["linkedin_post"]["max_chars"] or not lines:
+            if len(text) <= limits.LIMITS["linkedin_post"]["max_chars"] or not lines:
                 break
             lines.pop()
-        return formats.enforce(fmt, LinkedInPostContent(text=text))
+        return limits.enforce(fmt, LinkedInPostContent(text=text))
     if fmt == "x_thread":
         posts = [f"{title} 🧵", hook] + [f"{h}: {s}" for h, s in firsts] + [cta]
-        return formats.enforce(fmt, XThreadContent(posts=list(dict.fromkeys(p for p in posts if p))))
+        return limits.enforce(fmt, XThreadContent(posts=list(dict.fromkeys(p for p in posts if p))))
     if fmt == "newsletter":
         parts = [" ".join(split_sentences(p)[:2]) for p in intro[:1]]
         for heading, paras in body:
             parts.append(f"### {heading}\n\n" + " ".join(split_sentences(paras[0])[:3]))
         parts.append(f"---\n\n{cta}")
-        return formats.enforce(fmt, NewsletterContent(subject=title, preview=hook or title, body_markdown="\n\n".join(parts)))
+        return limits.enforce(fmt, NewsletterContent(subject=title, preview=hook or title, body_markdown="\n\n".join(parts)))
     if fmt == "instagram_caption":
-        hook_line = formats.fit_text(title, formats.LIMITS["instagram_caption"]["hook_chars"])
+        hook_line = limits.fit_text(title, limits.LIMITS["instagram_caption"]["hook_chars"])
         lines = [f"• {s}" for _, s in firsts[:5]]
         caption = "\n\n".join(part for part in [hook_line, hook, "\n".join(lines), cta] if part)
-        return formats.enforce(fmt, InstagramCaptionContent(caption=caption, hashtags=phrases[:8]))
+        return limits.enforce(fmt, InstagramCaptionContent(caption=caption, hashtags=phrases[:8]))
     if fmt == "blog_seo":
         meta = strip_markers(" ".join(split_sentences(intro[0])[:2]) if intro else hook or title)
-        return formats.enforce(
+        return limits.enforce(
             fmt,
             BlogSEOContent(title=title, meta_description=collapse(meta), slug=title, keywords=[p.casefold() for p in phrases[:5]]),
         )

@@ -19,7 +19,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from lib.errors import GeneratorBadOutput, GeneratorRefused, InputError
-from lib.generate import formats, prompts
+from lib.generate import platform_limits, prompts
 from lib.generate.base import DraftStream, GenerationOptions, Generator
 from lib.generate.imaging import fold_negative_prompt, model_family, normalise_png, request_size
 from lib.generate.models import (
@@ -258,7 +258,7 @@ class OpenAIGenerator(Generator):
     def _output(self, draft_markdown: str, fmt: str, options: GenerationOptions):
         schema = OUTPUT_CONTENT_MODELS[fmt]
         reply, model, usage = self._structured(fmt, schema, prompts.output_messages(draft_markdown, fmt, options))
-        content = formats.enforce(fmt, reply)
+        content = platform_limits.enforce(fmt, reply)
         return OUTPUT_MODELS[fmt](**content.model_dump(), model_used=model, usage=usage)
 
     def _image(self, prompt: str, negative_prompt: str, model: str, aspect_ratio: str) -> ImageResult:

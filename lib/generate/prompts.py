@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from lib.generate.base import GenerationOptions
-from lib.generate.formats import LIMITS
+from lib.generate.platform_limits import LIMITS
 from lib.generate.models import Outline, ResearchItem, Theme
 
 _DROP = {"title", "default"}

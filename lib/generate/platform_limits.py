@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
@@ -160,92 +159,3 @@ def enforce(fmt: str, content: BaseModel) -> BaseModel:
             keywords=list(dict.fromkeys(collapse(k) for k in content.keywords if k.strip()))[: lim["keywords_max"]],
         )
     raise ValueError(f"unknown output content for {fmt}")
-
-
-# --- reading a Markdown draft ----------------------------------------------
-
-
-@dataclass
-class ParsedDraft:
-    title: str
-    intro: list[str] = field(default_factory=list)
-    sections: list[tuple[str, list[str]]] = field(default_factory=list)
-
-    def paragraphs(self) -> list[str]:
-        return self.intro + [p for _, paras in self.sections for p in paras]
-
-    def sentences(self) -> list[str]:
-        return [s for p in self.paragraphs() for s in split_sentences(p)]
-
-
-_INLINE = [
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\(([^)]+)\)"), r"\1 (\2)"),
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])"), r"\1"),
-    (re.compile(r"`([^`]+)`"), r"\1"),
-]
-
-
-def plain(text: str) -> str:
-    for pattern, repl in _INLINE:
-        text = pattern.sub(repl, text)
-    return collapse(text)
-
-
-def parse_markdown(markdown: str) -> ParsedDraft:
-    draft = ParsedDraft(title="")
-    current: list[str] = draft.intro
-    buffer: list[str] = []
-
-    def flush() -> None:
-        if buffer:
-            current.append(plain(" ".join(buffer)))
-            buffer.clear()
-
-    for raw in markdown.splitlines():
-        line = raw.strip()
-        heading = re.match(r"^(#{1,6})\s+(.*)$", line)
-        if heading:
-            flush()
-            level, text = len(heading.group(1)), plain(heading.group(2))
-            if level == 1 and not draft.title:
-                draft.title = text
-            else:
-                draft.sections.append((text, []))
-                current = draft.sections[-1][1]
-        elif not line or line.startswith(("---", "***", "```")):
-            flush()
-        else:
-            item = re.match(r"^(?:[-*+]|\d+[.)])\s+(.*)$", line)
-            if item:
-                flush()
-                current.append(plain(item.group(1)))
-            else:
-                buffer.append(line.lstrip("> "))
-    flush()
-    if not draft.title:
-        first = draft.sentences()[:1]
-        draft.title = fit_words(first[0], 80) if first else "Untitled"
-    return draft
-
-
-def limit_warnings(fmt: str, content: str) -> list[str]:
-    """What in a user's edited text breaks the platform's limits (empty when it fits).
-
-    Edited outputs are saved as the user wrote them; these warnings say where a
-    platform would cut or refuse them. An X thread's posts are its blank-line-separated blocks.
-    """
-    warnings: list[str] = []
-    limits = LIMITS.get(fmt, {})
-    if fmt == "x_thread":
-        posts = [p.strip() for p in re.split(r"\n\s*\n", content) if p.strip()]
-        for number, post in enumerate(posts, 1):
-            if x_length(post) > limits["max_chars_per_post"]:
-                warnings.append(f"Post {number} has {x_length(post)} characters as X counts them; "
-                                f"the limit is {limits['max_chars_per_post']}.")
-        if len(posts) > limits["max_posts"]:
-            warnings.append(f"The thread has {len(posts)} posts; keep it to {limits['max_posts']}.")
-    elif "max_chars" in limits and len(content) > limits["max_chars"]:
-        warnings.append(f"It has {len(content):,} characters; the limit is {limits['max_chars']:,}.")
-    return warnings
