@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
+from types import SimpleNamespace
 from typing import Any, Callable
 
 import httpx
+import openai
 import pytest
 from PIL import Image
 
@@ -48,13 +51,17 @@ class Server:
         return json.loads(self.requests[index].content)
 
 
-def make(server: Server, **kwargs: Any) -> tuple[OpenAIGenerator, list[float]]:
-    sleeps: list[float] = []
+@pytest.fixture(autouse=True)
+def sleeps(monkeypatch) -> list[float]:
+    """The waits of the SDK's retry loop, recorded instead of waited (only its module's `time` is replaced)."""
+    waited: list[float] = []
+    monkeypatch.setattr(openai._base_client, "time", SimpleNamespace(time=time.time, sleep=waited.append))
+    return waited
+
+
+def make(server: Server, **kwargs: Any) -> OpenAIGenerator:
     kwargs.setdefault("max_retries", 3)
-    gen = OpenAIGenerator(
-        api_key=KEY, http_client=httpx.Client(transport=httpx.MockTransport(server)), sleep=sleeps.append, **kwargs
-    )
-    return gen, sleeps
+    return OpenAIGenerator(api_key=KEY, http_client=httpx.Client(transport=httpx.MockTransport(server)), **kwargs)
 
 
 def chat(content: Any, *, model: str = "gpt-4o-mini-2024-07-18", usage=(120, 80), finish: str = "stop", refusal=None) -> httpx.Response:
@@ -88,7 +95,7 @@ def png_b64(size: tuple[int, int]) -> str:
 
 def test_themes_request_uses_strict_json_schema_and_parses_reply():
     server = Server(chat(themes_reply(4)))
-    gen, _ = make(server, text_model="gpt-4o-mini")
+    gen = make(server, text_model="gpt-4o-mini")
     result = gen.themes(NOTES, GenerationOptions(language="German", tone="casual"))
 
     request = server.requests[0]
@@ -114,14 +121,14 @@ def test_themes_request_uses_strict_json_schema_and_parses_reply():
 
 def test_base_url_points_requests_at_a_compatible_server():
     server = Server(chat(themes_reply(3), model="llama3.1:8b", usage=(0, 0)))
-    gen, _ = make(server, base_url="http://localhost:11434/v1", text_model="llama3.1:8b")
+    gen = make(server, base_url="http://localhost:11434/v1", text_model="llama3.1:8b")
     result = gen.themes(NOTES)
     assert str(server.requests[0].url) == "http://localhost:11434/v1/chat/completions"
     assert result.model_used == "llama3.1:8b" and "localhost:11434" in gen.label
 
 
 def test_more_than_seven_themes_are_cut_to_seven():
-    gen, _ = make(Server(chat(themes_reply(9))))
+    gen = make(Server(chat(themes_reply(9))))
     assert len(gen.themes(NOTES).themes) == 7
 
 
@@ -135,7 +142,7 @@ def test_research_reply_becomes_items_with_verify_flags_and_sources():
         "sources": [{"title": "Gallup onboarding report", "url": "https://www.gallup.com/x"}],
     }
     server = Server(chat(reply))
-    gen, _ = make(server)
+    gen = make(server)
     research = gen.research(NOTES, THEME)
     assert THEME.title in server.body()["messages"][1]["content"]
     assert server.body()["response_format"]["json_schema"]["schema"]["properties"]["facts"]["items"]["required"] == ["text", "source"]
@@ -154,7 +161,7 @@ def test_outlines_send_the_kept_research_and_parse_two_options():
         for s in ("problem-solution", "listicle")
     ]}
     server = Server(chat(reply))
-    gen, _ = make(server)
+    gen = make(server)
     kept = [ResearchItem(kind="fact", text="Ramp-up takes 90 days")]
     result = gen.outlines(NOTES, THEME, kept)
     assert "Ramp-up takes 90 days (unverified)" in server.body()["messages"][1]["content"]
@@ -164,7 +171,7 @@ def test_outlines_send_the_kept_research_and_parse_two_options():
 def test_x_thread_reply_is_brought_within_280_characters_and_numbered():
     long_post = "Onboarding remote engineers works when " + "buddies, docs and overlap hours line up " * 8
     server = Server(chat({"posts": ["1/ Why remote onboarding fails", long_post, "Try one change this week."]}))
-    gen, _ = make(server)
+    gen = make(server)
     thread = gen.output("# Draft\n\nSome text.", "x_thread")
     assert server.body()["response_format"]["json_schema"]["schema"]["required"] == ["posts"]
     assert len(thread.posts) >= 4
@@ -191,7 +198,7 @@ def delta(text: str | None = None, finish: str | None = None, usage: tuple[int, 
 
 def test_draft_is_streamed_and_usage_is_known_at_the_end():
     server = Server(sse(delta("# Onboard"), delta(" remotely\n\n"), delta("New hires guess."), delta(finish="stop"), delta(usage=(300, 500))))
-    gen, _ = make(server)
+    gen = make(server)
     stream = gen.draft_stream(NOTES, THEME, [], OUTLINE, GenerationOptions(draft_words=600, language="French"))
     body = server.body()
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True}
@@ -209,7 +216,7 @@ def test_draft_is_streamed_and_usage_is_known_at_the_end():
     ([], "incomplete"),  # the body ended with no finish_reason at all
 ])
 def test_a_draft_the_model_did_not_finish_is_cut(ending, reason):
-    gen, _ = make(Server(sse(delta("# Onboard"), delta(" remotely\n\nNew hires"), *ending)))
+    gen = make(Server(sse(delta("# Onboard"), delta(" remotely\n\nNew hires"), *ending)))
     stream = gen.draft_stream(NOTES, THEME, [], OUTLINE)
     assert stream.result().markdown.startswith("# Onboard remotely")
     assert stream.finish_reason == reason and stream.cut
@@ -232,10 +239,10 @@ def test_a_cut_draft_is_saved_as_partial(pipeline, monkeypatch):
 
 
 def test_draft_stream_errors_surface_as_app_errors():
-    gen, _ = make(Server(error(401, "Incorrect API key provided: sk-test-***def")))
+    gen = make(Server(error(401, "Incorrect API key provided: sk-test-***def")))
     with pytest.raises(GeneratorAuthError):
         gen.draft_stream(NOTES, THEME, [], OUTLINE)
-    gen, _ = make(Server(sse(delta(finish="stop"))))
+    gen = make(Server(sse(delta(finish="stop"))))
     with pytest.raises(GeneratorBadOutput, match="empty draft"):
         list(gen.draft_stream(NOTES, THEME, [], OUTLINE))
 
@@ -243,50 +250,50 @@ def test_draft_stream_errors_surface_as_app_errors():
 # --- retries and errors ---------------------------------------------------------
 
 
-def test_429_then_success_is_retried_with_growing_backoff():
+def test_429_then_success_is_retried_with_growing_backoff(sleeps):
     server = Server(error(429, "Rate limit reached"), error(429, "Rate limit reached"), chat(themes_reply()))
-    gen, sleeps = make(server, max_retries=3)
+    gen = make(server, max_retries=3)
     assert len(gen.themes(NOTES).themes) == 4
     assert len(server.requests) == 3
     assert len(sleeps) == 2 and sleeps[0] < sleeps[1]
 
 
-def test_retry_after_header_is_respected():
+def test_retry_after_header_is_respected(sleeps):
     server = Server(error(429, headers={"retry-after": "7"}), chat(themes_reply()))
-    gen, sleeps = make(server)
+    gen = make(server)
     gen.themes(NOTES)
     assert sleeps == [7.0]
 
 
 @pytest.mark.parametrize("retries", [0, 2])
-def test_persistent_429_stops_after_the_bounded_retries(retries):
+def test_persistent_429_stops_after_the_bounded_retries(retries, sleeps):
     server = Server(error(429, "Rate limit reached"))
-    gen, sleeps = make(server, max_retries=retries)
+    gen = make(server, max_retries=retries)
     with pytest.raises(GeneratorRateLimited, match=f"after {retries} retries") as caught:
         gen.themes(NOTES)
     assert len(server.requests) == retries + 1 and len(sleeps) == retries
     assert "OPENAI_MAX_RETRIES" in str(caught.value)
 
 
-def test_persistent_5xx_stops_after_the_bounded_retries():
+def test_persistent_5xx_stops_after_the_bounded_retries(sleeps):
     server = Server(error(503, "overloaded"), error(500, "boom"), error(502, "bad gateway"))
-    gen, sleeps = make(server, max_retries=2)
+    gen = make(server, max_retries=2)
     with pytest.raises(GeneratorUnreachable, match="HTTP 502"):
         gen.themes(NOTES)
     assert len(server.requests) == 3 and len(sleeps) == 2
 
 
-def test_exhausted_quota_is_not_retried():
+def test_exhausted_quota_is_not_retried(sleeps):
     server = Server(error(429, "You exceeded your current quota", code="insufficient_quota"))
-    gen, sleeps = make(server)
+    gen = make(server)
     with pytest.raises(GeneratorRateLimited, match="billing"):
         gen.themes(NOTES)
     assert len(server.requests) == 1 and sleeps == []
 
 
-def test_401_gives_the_key_message_without_the_key():
+def test_401_gives_the_key_message_without_the_key(sleeps):
     server = Server(error(401, f"Incorrect API key provided: {KEY}", code="invalid_api_key"))
-    gen, sleeps = make(server)
+    gen = make(server)
     with pytest.raises(GeneratorAuthError) as caught:
         gen.themes(NOTES)
     message = str(caught.value)
@@ -297,7 +304,7 @@ def test_401_gives_the_key_message_without_the_key():
 
 def test_provider_text_in_errors_never_carries_the_key():
     server = Server(error(400, f"Unsupported value for model with key {KEY}", code="invalid_value"))
-    gen, _ = make(server)
+    gen = make(server)
     with pytest.raises(GeneratorError) as caught:
         gen.themes(NOTES)
     assert "Unsupported value" in str(caught.value) and KEY not in str(caught.value)
@@ -306,7 +313,7 @@ def test_provider_text_in_errors_never_carries_the_key():
 def test_blog_seo_reply_is_normalised_to_the_limits():
     reply = {"title": "How remote onboarding really works for distributed engineering teams in 2025",
              "meta_description": "A practical guide. " * 20, "slug": "How Remote Onboarding Works!", "keywords": ["onboarding", "onboarding", "remote"]}
-    gen, _ = make(Server(chat(reply)))
+    gen = make(Server(chat(reply)))
     seo = gen.output("# Draft\n\nText.", "blog_seo")
     assert len(seo.title) <= 60 and len(seo.meta_description) <= 160
     assert seo.slug == "how-remote-onboarding-works" and seo.keywords == ["onboarding", "remote"]
@@ -319,11 +326,11 @@ def test_timeout_and_unreachable_server_have_their_own_messages():
     def refused(request):
         raise httpx.ConnectError("connection refused", request=request)
 
-    gen, _ = make(Server(timeout), timeout=12)
+    gen = make(Server(timeout), timeout=12)
     with pytest.raises(GeneratorTimeout, match="12 seconds") as caught:
         gen.themes(NOTES)
     assert "OPENAI_TIMEOUT" in str(caught.value)
-    gen, _ = make(Server(refused), base_url="http://localhost:1234/v1")
+    gen = make(Server(refused), base_url="http://localhost:1234/v1")
     with pytest.raises(GeneratorUnreachable, match="localhost:1234") as caught:
         gen.themes(NOTES)
     assert "OPENAI_BASE_URL" in str(caught.value)
@@ -331,7 +338,7 @@ def test_timeout_and_unreachable_server_have_their_own_messages():
 
 def test_malformed_json_is_retried_once_with_the_problem_then_parsed():
     server = Server(chat("Sure! Here are your themes: {themes: oops"), chat(themes_reply(3)))
-    gen, _ = make(server)
+    gen = make(server)
     result = gen.themes(NOTES)
     assert len(server.requests) == 2 and len(result.themes) == 3
     retry = server.body(1)["messages"]
@@ -342,7 +349,7 @@ def test_malformed_json_is_retried_once_with_the_problem_then_parsed():
 
 def test_malformed_json_twice_is_a_clear_error():
     server = Server(chat("not json at all"))
-    gen, _ = make(server)
+    gen = make(server)
     with pytest.raises(GeneratorBadOutput, match="did not return usable themes") as caught:
         gen.themes(NOTES)
     assert len(server.requests) == 2 and "OPENAI_TEXT_MODEL" in str(caught.value)
@@ -350,14 +357,14 @@ def test_malformed_json_twice_is_a_clear_error():
 
 def test_too_few_themes_counts_as_malformed():
     server = Server(chat(themes_reply(2)))
-    gen, _ = make(server)
+    gen = make(server)
     with pytest.raises(GeneratorBadOutput, match="expected 3 to 7 themes"):
         gen.themes(NOTES)
     assert len(server.requests) == 2
 
 
 def test_model_refusal_is_reported_as_refused():
-    gen, _ = make(Server(chat("", refusal="I can't help with that.")))
+    gen = make(Server(chat("", refusal="I can't help with that.")))
     with pytest.raises(GeneratorRefused):
         gen.themes(NOTES)
 
@@ -375,7 +382,7 @@ def image_reply(size: tuple[int, int], **extra: Any) -> httpx.Response:
 
 def test_gpt_image_request_size_prompt_and_exact_crop():
     server = Server(image_reply((1536, 1024)))
-    gen, _ = make(server)
+    gen = make(server)
     result = gen.image("A remote team on a video call", "blurry faces, text", None, "16:9")
     request = server.requests[0]
     assert request.url == "https://api.openai.com/v1/images/generations"
@@ -392,7 +399,7 @@ def test_gpt_image_request_size_prompt_and_exact_crop():
 
 def test_dall_e_3_portrait_asks_for_base64_and_keeps_the_revised_prompt():
     server = Server(image_reply((1024, 1792), revised_prompt="A tall bakery window at dawn"))
-    gen, _ = make(server)
+    gen = make(server)
     result = gen.image("Bakery window", "", "dall-e-3", "9:16")
     body = server.body()
     assert body["model"] == "dall-e-3" and body["size"] == "1024x1792" and body["response_format"] == "b64_json"
@@ -400,15 +407,15 @@ def test_dall_e_3_portrait_asks_for_base64_and_keeps_the_revised_prompt():
     assert result.metadata["revised_prompt"] == "A tall bakery window at dawn"
 
 
-def test_refused_image_prompt_is_reported_as_refused():
+def test_refused_image_prompt_is_reported_as_refused(sleeps):
     server = Server(error(400, "Your request was rejected by our safety system.", code="moderation_blocked"))
-    gen, sleeps = make(server)
+    gen = make(server)
     with pytest.raises(GeneratorRefused, match="content policy"):
         gen.image("something flagged", "", None, "1:1")
     assert len(server.requests) == 1 and sleeps == []
 
 
 def test_image_reply_without_image_is_bad_output():
-    gen, _ = make(Server(httpx.Response(200, json={"created": 1, "data": []})))
+    gen = make(Server(httpx.Response(200, json={"created": 1, "data": []})))
     with pytest.raises(GeneratorBadOutput):
         gen.image("A cat", "", None, "1:1")

@@ -41,11 +41,13 @@ def redact(text: str, secret: str | None = None) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def is_retryable(exc: BaseException) -> bool:
-    """429 (but not an exhausted quota) and 5xx answers are worth another try."""
-    if isinstance(exc, openai.RateLimitError):
-        return _code(exc) != "insufficient_quota"
-    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
+def _retries(exc: BaseException) -> int:
+    """How often the SDK retried before it gave up: it numbers every attempt in a request header."""
+    request = getattr(exc, "request", None) if isinstance(exc, openai.APIError) else None
+    try:
+        return int(request.headers.get("x-stainless-retry-count", 0)) if request is not None else 0
+    except ValueError:
+        return 0
 
 
 def _code(exc: openai.APIError) -> str:
@@ -65,12 +67,12 @@ def map_error(
     host: str,
     model: str,
     timeout: float,
-    retries: int = 0,
     api_key: str | None = None,
 ) -> GeneratorError:
-    """One fix-it error for whatever the client raised."""
+    """One fix-it error for whatever the client raised (after its own retries)."""
     if isinstance(exc, GeneratorError):
         return exc
+    retries = _retries(exc)
     if isinstance(exc, openai.APITimeoutError) or isinstance(exc, TIMEOUTS):
         return GeneratorTimeout(
             f"The AI service at {host} did not answer within {timeout:g} seconds.",

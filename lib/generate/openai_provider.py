@@ -1,16 +1,15 @@
 """The OpenAI provider: Chat Completions with Structured Outputs, streaming drafts, images.
 
 Works against OpenAI and any OpenAI-compatible server (`OPENAI_BASE_URL`:
-Ollama, vLLM, LM Studio). The client is built with `max_retries=0`; this module
-retries 429/5xx itself with exponential backoff, a bounded number of times,
-with an injectable `sleep` so tests neither wait nor guess.
+Ollama, vLLM, LM Studio). Retries are the SDK's own (`max_retries` = OPENAI_MAX_RETRIES:
+429, 5xx, timeouts and dropped connections, with exponential backoff that honours
+`retry-after`); `openai_errors.py` turns what is left into messages that say how to fix it.
 """
 
 from __future__ import annotations
 
 import base64
 import re
-import time
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlsplit
 
@@ -37,7 +36,7 @@ from lib.generate.models import (
     ThemeSetContent,
     Usage,
 )
-from lib.generate.openai_errors import is_retryable, map_error
+from lib.generate.openai_errors import map_error
 
 T = TypeVar("T", bound=BaseModel)
 # Selectable in the image form; the configured OPENAI_IMAGE_MODEL comes first. The client marks gpt-image-1
@@ -57,6 +56,14 @@ def usage_of(response: Any) -> Usage:
     return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=total)
 
 
+class _Client(openai.OpenAI):
+    def _should_retry(self, response: Any) -> bool:
+        # An exhausted quota is a 429 that no wait cures: fail at once with the billing message.
+        if response.status_code == 429 and b"insufficient_quota" in response.read():
+            return False
+        return super()._should_retry(response)
+
+
 class OpenAIGenerator(Generator):
     name = "openai"
 
@@ -70,22 +77,17 @@ class OpenAIGenerator(Generator):
         timeout: float = 60.0,
         max_retries: int = 3,
         http_client: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        backoff_base: float = 1.0,
-        backoff_max: float = 30.0,
     ):
         self.text_model = text_model
         self.image_model = image_model
         self.image_models = tuple(dict.fromkeys((image_model, *IMAGE_MODELS)))
         self.timeout = float(timeout)
         self.max_retries = max(0, int(max_retries))
-        self._sleep = sleep
-        self._backoff = (backoff_base, backoff_max)
         self._api_key = api_key
         self._http_client = http_client
         self.host = (urlsplit(base_url).netloc.rsplit("@", 1)[-1] or base_url) if base_url else "api.openai.com"
-        self._client = openai.OpenAI(
-            api_key=api_key, base_url=base_url, timeout=self.timeout, max_retries=0, http_client=http_client
+        self._client = _Client(
+            api_key=api_key, base_url=base_url, timeout=self.timeout, max_retries=self.max_retries, http_client=http_client
         )
 
     @classmethod
@@ -104,36 +106,17 @@ class OpenAIGenerator(Generator):
     def label(self) -> str:
         return f"{'OpenAI' if self.host == 'api.openai.com' else self.host} · {self.text_model}"
 
-    # --- transport: bounded retries, mapped errors -------------------------------------
+    # --- transport: the SDK retries, we map what is left ---------------------------------
 
-    def _error(self, exc: BaseException, model: str, retries: int = 0):
-        return map_error(exc, host=self.host, model=model, timeout=self.timeout, retries=retries, api_key=self._api_key)
-
-    def _delay(self, attempt: int, exc: BaseException) -> float:
-        base, cap = self._backoff
-        delay = base * 2**attempt
-        response = getattr(exc, "response", None)
-        if response is not None:
-            headers = response.headers
-            try:
-                if headers.get("retry-after-ms"):
-                    delay = max(delay, float(headers["retry-after-ms"]) / 1000)
-                elif headers.get("retry-after"):
-                    delay = max(delay, float(headers["retry-after"]))
-            except ValueError:
-                pass
-        return min(delay, cap)
+    def _error(self, exc: BaseException, model: str):
+        return map_error(exc, host=self.host, model=model, timeout=self.timeout, api_key=self._api_key)
 
     def _call(self, fn: Callable[..., Any], for_model: str, /, **kwargs: Any) -> Any:
-        """`fn(**kwargs)`, retried on 429/5xx up to `max_retries` times with exponential backoff."""
-        for attempt in range(self.max_retries + 1):
-            try:
-                return fn(**kwargs)
-            except openai.OpenAIError as exc:
-                if not is_retryable(exc) or attempt == self.max_retries:
-                    raise self._error(exc, for_model, retries=attempt) from None
-                self._sleep(self._delay(attempt, exc))
-        raise AssertionError("unreachable")  # pragma: no cover
+        """`fn(**kwargs)`; an error the SDK gave up on becomes a fix-it message."""
+        try:
+            return fn(**kwargs)
+        except openai.OpenAIError as exc:
+            raise self._error(exc, for_model) from None
 
     def _structured(
         self, step: str, schema: type[T], messages: list[dict[str, str]], check: Callable[[T], None] | None = None
