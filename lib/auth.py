@@ -12,7 +12,6 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 import httpx
 from supabase_auth import SyncGoTrueClient
@@ -22,6 +21,7 @@ from supabase_auth.types import Session as GoTrueSession
 
 from lib.db import Database
 from lib.errors import AuthError
+from lib.storage.supabase import shared_http_client
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,8 @@ def ensure_local_user(db: Database) -> User:
 #
 # Email + password sign-in against the project's Supabase Auth (GoTrue) through supabase-py's
 # auth client. `SupabaseAuth` keeps no session of its own: every call builds a throw-away
-# GoTrue client on the shared HTTP connection pool, so one instance may serve every browser
-# session of the process while each browser session keeps its own `AuthSession`.
-
-AUTH_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+# GoTrue client on the process's one cookie-less Supabase connection pool (the image store's),
+# so one instance may serve every browser session while each keeps its own `AuthSession`.
 
 
 class SessionExpired(AuthError):
@@ -153,17 +151,10 @@ class SupabaseAuth:
                             fix="Set both from your Supabase project's API settings, or neither to use the local user.")
         self.supabase_url = supabase_url.rstrip("/")
         self._anon_key = anon_key
-        self._owns_client = http_client is None
-        # Shared by every browser session of the process: no cookie jar, tokens only per request.
-        self._http = http_client or httpx.Client(timeout=AUTH_TIMEOUT, follow_redirects=True,
-                                                 cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+        self._http = http_client or shared_http_client()
 
     def __repr__(self) -> str:  # never the key
         return f"SupabaseAuth({self.supabase_url!r})"
-
-    def close(self) -> None:
-        if self._owns_client:
-            self._http.close()
 
     def _gotrue(self) -> SyncGoTrueClient:
         return SyncGoTrueClient(

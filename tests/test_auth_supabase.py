@@ -5,9 +5,7 @@ Recorded answers (respx), shaped like Supabase Auth's (GoTrue): no network.
 
 from __future__ import annotations
 
-import base64
 import json
-import time
 import uuid
 
 import httpx
@@ -17,76 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from lib.auth import AuthSession, AuthUnavailable, SessionExpired, SupabaseAuth, User
 from lib.errors import AuthError
-
-URL = "https://abcdefghijklmnopqrst.supabase.co"
-ANON_KEY = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJyb2xlIjoiYW5vbiJ9.anon-signature"
-TOKEN_URL = f"{URL}/auth/v1/token"
-LOGOUT_URL = f"{URL}/auth/v1/logout"
-ALICE = uuid.UUID("6f1c1e0a-1d2b-4c59-9a53-1f0b7c3e2a10")
-PASSWORD = "correct horse battery staple"
-
-
-def _b64(data: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
-
-
-def access_token(user_id: uuid.UUID, exp: int, n: int = 0) -> str:
-    header = {"alg": "HS256", "typ": "JWT", "kid": "kQ0ZxXq5wB1a"}
-    claims = {"iss": f"{URL}/auth/v1", "sub": str(user_id), "aud": "authenticated", "exp": exp,
-              "iat": exp - 3600, "email": "alice@example.com", "role": "authenticated", "aal": "aal1",
-              "session_id": "1f0e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", "is_anonymous": False, "n": n}
-    return f"{_b64(header)}.{_b64(claims)}.c2lnbmF0dXJl{n}"
-
-
-def token_answer(user_id: uuid.UUID = ALICE, email: str = "alice@example.com", n: int = 0,
-                 expires_in: int = 3600) -> dict:
-    """What `POST /auth/v1/token` answers on success (password and refresh_token grants alike)."""
-    now = int(time.time())
-    return {
-        "access_token": access_token(user_id, now + expires_in, n),
-        "token_type": "bearer",
-        "expires_in": expires_in,
-        "expires_at": now + expires_in,
-        "refresh_token": f"v2rtok{n}abcdef",
-        "user": {
-            "id": str(user_id),
-            "aud": "authenticated",
-            "role": "authenticated",
-            "email": email,
-            "email_confirmed_at": "2025-01-10T09:00:00.000000Z",
-            "phone": "",
-            "confirmed_at": "2025-01-10T09:00:00.000000Z",
-            "last_sign_in_at": "2025-06-01T08:00:00.000000Z",
-            "app_metadata": {"provider": "email", "providers": ["email"]},
-            "user_metadata": {"email_verified": True},
-            "identities": [{
-                "identity_id": "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901",
-                "id": str(user_id),
-                "user_id": str(user_id),
-                "identity_data": {"email": email, "email_verified": False, "phone_verified": False, "sub": str(user_id)},
-                "provider": "email",
-                "last_sign_in_at": "2025-01-10T09:00:00.000000Z",
-                "created_at": "2025-01-10T09:00:00.000000Z",
-                "updated_at": "2025-01-10T09:00:00.000000Z",
-                "email": email,
-            }],
-            "created_at": "2025-01-10T09:00:00.000000Z",
-            "updated_at": "2025-06-01T08:00:00.000000Z",
-            "is_anonymous": False,
-        },
-    }
-
-
-API_VERSION = {"x-supabase-api-version": "2024-01-01"}
-
-
-def auth_error(status: int, code: str, message: str) -> httpx.Response:
-    return httpx.Response(status, json={"code": code, "message": message}, headers=API_VERSION)
-
-
-def session_for(expires_in: int, user: uuid.UUID = ALICE) -> AuthSession:
-    exp = int(time.time()) + expires_in
-    return AuthSession(User(user, "alice@example.com"), access_token(user, exp, 7), "v2rtok-old", exp)
+from tests.helpers import (ALICE, ANON_KEY, LOGOUT_URL, PASSWORD, TOKEN_URL, URL, auth_error, gate_app, session_for,
+                           token_answer)
+from tests.helpers import texts as visible_text
 
 
 @pytest.fixture
@@ -97,9 +28,7 @@ def router():
 
 @pytest.fixture
 def auth():
-    auth = SupabaseAuth(URL, ANON_KEY)
-    yield auth
-    auth.close()
+    return SupabaseAuth(URL, ANON_KEY)
 
 
 def sent_json(route) -> dict:
@@ -244,34 +173,11 @@ def test_a_supabase_user_gets_a_row_on_a_database_that_is_not_supabase(db):
 # --- the sign-in gate (AppTest) -----------------------------------------------------------------
 
 
-def gate_app():
-    import streamlit as st
-
-    from lib.config import load_config
-    from lib.ui.signin import current_user, sign_out_button
-
-    config = load_config()
-    signed_in = current_user(config)
-    if signed_in is None:
-        st.write("local user")
-    else:
-        user, _ = signed_in
-        with st.sidebar:
-            sign_out_button(config)
-        st.success(f"Signed in as {user.email}")
-
-
 @pytest.fixture
 def gate(monkeypatch):
     monkeypatch.setenv("SUPABASE_URL", URL)
     monkeypatch.setenv("SUPABASE_ANON_KEY", ANON_KEY)
     return AppTest.from_function(gate_app, default_timeout=10)
-
-
-def visible_text(app: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "success", "error", "info", "caption", "title", "subheader")
-             for e in getattr(app, kind)]
-    return "\n".join(str(p) for p in parts)
 
 
 def test_without_supabase_the_gate_lets_the_local_user_through():

@@ -47,7 +47,7 @@ _shared_lock = threading.Lock()
 
 
 def shared_http_client() -> httpx.Client:
-    """One connection pool for every store of the process.
+    """One connection pool for every Supabase request of the process: image stores and `SupabaseAuth`.
 
     Safe to share: the user's token goes in each request's headers, never in the client, and the
     client keeps no cookies, so nothing of one user's requests reaches another's.
