@@ -8,6 +8,7 @@ size from the start.
 
 from __future__ import annotations
 
+import colorsys
 import hashlib
 import io
 import math
@@ -137,16 +138,9 @@ def _palette(rng: random.Random) -> list[tuple[int, int, int]]:
     colours = []
     for step in (0.0, 0.08, 0.45, 0.55, 0.92):
         hue = (base + step + rng.uniform(-0.03, 0.03)) % 1.0
-        colours.append(_hsv(hue, rng.uniform(0.35, 0.85), rng.uniform(0.35, 0.95)))
+        rgb = colorsys.hsv_to_rgb(hue, rng.uniform(0.35, 0.85), rng.uniform(0.35, 0.95))
+        colours.append((int(rgb[0] * 255), int(rgb[1] * 255), int(rgb[2] * 255)))
     return colours
-
-
-def _hsv(h: float, s: float, v: float) -> tuple[int, int, int]:
-    i = int(h * 6) % 6
-    f = h * 6 - int(h * 6)
-    p, q, t = v * (1 - s), v * (1 - f * s), v * (1 - (1 - f) * s)
-    r, g, b = [(v, t, p), (q, v, p), (p, v, t), (p, q, v), (t, p, v), (v, p, q)][i]
-    return int(r * 255), int(g * 255), int(b * 255)
 
 
 def _gradient(size: tuple[int, int], start: tuple[int, int, int], end: tuple[int, int, int], angle: float) -> Image.Image:
