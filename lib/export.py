@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from typing import Callable, Iterable
 
 from lib.errors import StorageError
+from lib.generate.platform_limits import slugify as slug  # export file names follow the blog slug's rule
 from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, RESEARCH_KINDS, Outline
 from lib.images import ImageRecord, Images
 from lib.session import Session, Sessions
-
-
-def slug(text: str, limit: int = 60) -> str:
-    value = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
-    return value[:limit].rstrip("-") or "session"
 
 
 def session_markdown(session: Session, images: list[ImageRecord], image_dir: str | None = None) -> str:

@@ -8,7 +8,6 @@ malformed id, an unknown one and another user's.
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Any, Iterable
@@ -18,6 +17,7 @@ from psycopg.types.json import Jsonb
 
 from lib.db import Database
 from lib.errors import InputError, SessionNotFound
+from lib.generate.models import count_words
 from lib.session_data import (
     BrainDump, DraftVersion, OutlineVersion, Output, RenameResult, ResearchVersion, Session, SessionSummary,
 )
@@ -25,7 +25,6 @@ from lib.versions import Base, SaveResult, save_edit, version_row
 
 STATUSES = ("brain_dump", "research", "outline", "draft", "outputs", "completed")
 DEFAULT_TITLE = "Untitled session"
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def parse_session_id(value: object) -> uuid.UUID:
@@ -36,10 +35,6 @@ def parse_session_id(value: object) -> uuid.UUID:
         return uuid.UUID(str(value).strip())
     except (ValueError, AttributeError, TypeError):
         raise SessionNotFound(value) from None
-
-
-def word_count(markdown: str) -> int:
-    return len(_WORD.findall(markdown))
 
 
 def _plain(value: Any) -> Any:
@@ -265,7 +260,7 @@ class Sessions:
     def edit_draft(self, session_id: object, markdown: str, **kw) -> SaveResult:
         if not (markdown or "").strip():
             raise InputError("The draft is empty.", fix="Write something, or restore a version from Versions.")
-        return self.edit(session_id, "draft", {"markdown": markdown, "word_count": word_count(markdown)}, **kw)
+        return self.edit(session_id, "draft", {"markdown": markdown, "word_count": count_words(markdown)}, **kw)
 
     def edit_output(self, session_id: object, output_type: str, content: str, **kw) -> SaveResult:
         if not (content or "").strip():
@@ -330,7 +325,7 @@ class Sessions:
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id, "outputs")
             return self._insert_version(conn, "content_drafts", sid, {
-                "markdown": markdown, "word_count": word_count(markdown), "source": source,
+                "markdown": markdown, "word_count": count_words(markdown), "source": source,
                 "model_used": model_used, "usage": _json(usage or {})})
 
     def save_draft_text(
@@ -347,7 +342,7 @@ class Sessions:
                 "update public.content_drafts set markdown = %s, word_count = %s, source = %s, model_used = %s,"
                 " usage = %s, revision = revision + 1, updated_at = now()"
                 " where session_id = %s and version = %s and source = 'partial' and editor is null returning version",
-                [markdown, word_count(markdown), source, model_used, _json(usage or {}), sid, version]).fetchone()
+                [markdown, count_words(markdown), source, model_used, _json(usage or {}), sid, version]).fetchone()
         if row is None:
             raise InputError(f"Draft version {version} is no longer being written.", fix="Write the draft again.")
         return row["version"]
