@@ -20,7 +20,7 @@ import psycopg
 from lib.db import Database
 from lib.errors import DatabaseError, NotFoundError, SessionNotFound, StorageError
 from lib.generate.models import ImageResult
-from lib.session import parse_session_id
+from lib.session import Sessions, parse_session_id
 from lib.spool import Spool
 from lib.storage.base import ImageStore, object_path
 from lib.thumbnails import make_thumbnail
@@ -205,16 +205,11 @@ class Images:
         return self.thumbnail_sources([record])[record.id]
 
     def thumbnail_sources(self, records: list[ImageRecord]) -> dict[uuid.UUID, str | bytes | None]:
-        """Thumbnails for a whole grid: stored URLs as recorded (local), signed together (private bucket).
+        """Thumbnails for a whole grid, their URLs as the store gives them (a private bucket signs them together).
 
         None for an image whose file is missing: that tile says so, and every other tile still shows.
         """
-        uploaded = [r for r in records if r.uploaded]
-        if self.store.name == "local":
-            urls = {r.thumbnail["path"]: r.thumbnail["public_url"] for r in uploaded
-                    if self.store.exists(r.thumbnail["path"])}
-        else:
-            urls = self.store.urls([r.thumbnail["path"] for r in uploaded])
+        urls = self.store.urls([r.thumbnail["path"] for r in records if r.uploaded])
         sources: dict[uuid.UUID, str | bytes | None] = {}
         for r in records:
             if r.uploaded:
@@ -232,7 +227,7 @@ class Images:
 
     def full_source(self, record: ImageRecord) -> str | bytes:
         if record.uploaded:
-            return self.store.url(record.storage_path) if self.store.name != "local" else record.public_url
+            return self.store.url(record.storage_path)
         return self.spool.read(self.user_id, _names(record.id)[0])
 
     def image_bytes(self, record: ImageRecord) -> bytes:
@@ -251,14 +246,9 @@ class Images:
         self._remove_files_after_commit([record])
 
     def delete_session(self, session_id: object) -> None:
-        """The session, its steps, its image rows and their stored objects."""
-        sid = parse_session_id(session_id)
-        self._check_session(sid)
-        records = self.for_session(sid)
-        with self.db.as_user(self.user_id) as conn:
-            # Image rows would outlive the session as standalone ones (`on delete set null`): remove them first.
-            conn.execute("delete from public.generated_images where session_id = %s", [sid])
-            conn.execute("delete from public.content_sessions where id = %s", [sid])
+        """The session with its rows (`Sessions.delete`), then its images' stored objects."""
+        records = self.for_session(session_id)
+        Sessions(self.db, self.user_id).delete(session_id)
         self._remove_files_after_commit(records)
 
     # -- helpers --------------------------------------------------------------

@@ -359,11 +359,14 @@ class Sessions:
                 "usage": _json(usage or {})}, output_type=output_type)
 
     def delete(self, session_id: object) -> None:
-        """The session and its steps. Its images stay as standalone rows until the image pipeline removes them."""
+        """The session, its steps and its image rows, in one transaction; `Images.delete_session` also removes
+        the image files, after this commits."""
         sid = parse_session_id(session_id)
         with self.db.as_user(self.user_id) as conn:
+            # Image rows would outlive the session as standalone ones (`on delete set null`): remove them first.
+            conn.execute("delete from public.generated_images where session_id = %s", [sid])
             if conn.execute("delete from public.content_sessions where id = %s returning id", [sid]).fetchone() is None:
-                raise SessionNotFound(session_id)
+                raise SessionNotFound(session_id)  # rolls back: nothing was ours to delete
 
     @staticmethod
     def _insert_version(conn, table: str, sid: uuid.UUID, values: dict, output_type: str | None = None) -> int:

@@ -54,7 +54,10 @@ class ImageStore(ABC):
         """The URL the browser loads for `path` (a signed one for a private bucket)."""
 
     def urls(self, paths: list[str]) -> dict[str, str]:
-        """URLs for many paths at once (a grid's page). Stores that sign URLs do it in one request."""
+        """URLs for many paths at once (a grid's page), leaving out objects known to be missing.
+
+        Stores that sign URLs do it in one request; stores that can cheaply tell a file is gone leave it out.
+        """
         return {path: self.url(path) for path in paths}
 
     def exists(self, path: str) -> bool | None:

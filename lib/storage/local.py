@@ -104,6 +104,10 @@ class LocalImageStore(ImageStore):
     def url(self, path: str) -> str:
         return f"{self.url_prefix}/{check_path(path)}"
 
+    def urls(self, paths: list[str]) -> dict[str, str]:
+        # Same-origin URLs need no request; a file that is gone is left out, so only its own tile says so.
+        return {path: self.url(path) for path in paths if self.exists(path)}
+
     def read(self, path: str) -> bytes:
         try:
             return self._file(path).read_bytes()
