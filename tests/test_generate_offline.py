@@ -18,6 +18,7 @@ from lib.generate import (
     OUTPUT_FORMATS,
     GenerationOptions,
     OutlineSet,
+    RESEARCH_KINDS,
     OutputAdapter,
     Research,
     ThemeSet,
@@ -161,17 +162,18 @@ def test_research_has_every_kind_flags_unsourced_facts_and_stays_traceable(gen):
     assert kinds == {"insight", "fact", "counterpoint", "question", "source"}
     assert len({i.id for i in research.items}) == len(research.items)
     assert research.theme_id == theme.id
-    for fact in research.of("fact"):
+    of = {kind: [i for i in research.items if i.kind == kind] for kind in RESEARCH_KINDS}  # as the Research page groups them
+    for fact in of["fact"]:
         assert fact.verify == (not fact.source)
-    assert any(f.verify for f in research.of("fact"))
-    assert [s.source for s in research.of("source")] == [
+    assert any(f.verify for f in of["fact"])
+    assert [s.source for s in of["source"]] == [
         "https://www.gallup.com/workplace/353096/practical-tips-leaders-better-onboarding-process.aspx"
     ]
     source = flat(text)
-    for item in research.of("insight") + research.of("fact") + research.of("counterpoint"):
+    for item in of["insight"] + of["fact"] + of["counterpoint"]:
         assert flat(item.text.rstrip("…")) in source, item.text
     # The notes' own questions come first; generated ones ask to verify.
-    questions = [q.text for q in research.of("question")]
+    questions = [q.text for q in of["question"]]
     assert any(flat(q) in source for q in questions)
     assert any(q.startswith("What is the original source") for q in questions)
     # Stable ids: the same research again has the same ids.
@@ -197,7 +199,7 @@ def test_outlines_use_only_the_kept_research(gen):
     text = text_of("messy_brain_dump")
     theme = gen.themes(text).themes[0]
     research = gen.research(text, theme)
-    kept = research.of("insight")[:2] + research.of("fact")[:1]
+    kept = [i for i in research.items if i.kind == "insight"][:2] + [i for i in research.items if i.kind == "fact"][:1]
     points = {p for o in gen.outlines(text, theme, kept).outlines for s in o.sections for p in s.points}
     assert points <= {i.text for i in kept}
 

@@ -124,7 +124,7 @@ def test_base_url_points_requests_at_a_compatible_server():
     gen = make(server, base_url="http://localhost:11434/v1", text_model="llama3.1:8b")
     result = gen.themes(NOTES)
     assert str(server.requests[0].url) == "http://localhost:11434/v1/chat/completions"
-    assert result.model_used == "llama3.1:8b" and "localhost:11434" in gen.label
+    assert result.model_used == "llama3.1:8b" and gen.host == "localhost:11434"
 
 
 def test_more_than_seven_themes_are_cut_to_seven():
@@ -146,10 +146,10 @@ def test_research_reply_becomes_items_with_verify_flags_and_sources():
     research = gen.research(NOTES, THEME)
     assert THEME.title in server.body()["messages"][1]["content"]
     assert server.body()["response_format"]["json_schema"]["schema"]["properties"]["facts"]["items"]["required"] == ["text", "source"]
-    facts = {f.text: f for f in research.of("fact")}
+    facts = {f.text: f for f in research.items if f.kind == "fact"}
     assert facts["Only 12% of employees rate onboarding well"].verify is False
     assert facts["Ramp-up takes 90 days"].verify is True
-    assert research.of("source")[0].source == "https://www.gallup.com/x"
+    assert [i.source for i in research.items if i.kind == "source"] == ["https://www.gallup.com/x"]
     assert [i.kind for i in research.items] == ["insight", "fact", "fact", "counterpoint", "question", "source"]
     assert research.theme_id == THEME.id and research.usage.total_tokens == 200
 

@@ -27,8 +27,10 @@ def clean_env(monkeypatch):
 
 
 def test_no_key_means_offline():
-    gen = get_generator(load_config(OPENAI_API_KEY=""))
-    assert isinstance(gen, OfflineGenerator) and gen.offline and gen.label == "offline demo mode"
+    config = load_config(OPENAI_API_KEY="")
+    gen = get_generator(config)
+    # The sidebar's "Offline demo mode" notice (tests/test_app_home.py) is shown from config.generator.
+    assert isinstance(gen, OfflineGenerator) and gen.offline and config.generator == "offline"
 
 
 def test_a_key_means_openai_with_the_configured_models(monkeypatch):

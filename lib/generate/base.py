@@ -123,11 +123,6 @@ class Generator(ABC):
     image_model: str
     image_models: tuple[str, ...]
 
-    @property
-    def label(self) -> str:
-        """Short description for the screen, e.g. 'offline demo mode'."""
-        return f"{self.name} ({self.text_model})"
-
     # --- public API: validate, then delegate ---------------------------------
 
     def themes(self, brain_dump: str, options: GenerationOptions | None = None) -> ThemeSet:

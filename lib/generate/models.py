@@ -130,13 +130,6 @@ class Research(GeneratedMeta):
     theme_title: str
     items: list[ResearchItem]
 
-    def of(self, kind: str) -> list[ResearchItem]:
-        return [item for item in self.items if item.kind == kind]
-
-    def kept(self, ids: set[str] | list[str]) -> list[ResearchItem]:
-        wanted = set(ids)
-        return [item for item in self.items if item.id in wanted]
-
 
 # --- outlines ---------------------------------------------------------------
 
@@ -162,15 +155,6 @@ class Outline(OutlineContent):
         if not self.id:
             self.id = short_id("outline", self.structure, self.title)
         return self
-
-    def to_markdown(self) -> str:
-        lines = [f"# {self.title}", "", f"_Hook:_ {self.hook}", ""]
-        for section in self.sections:
-            lines.append(f"## {section.heading}")
-            lines.extend(f"- {point}" for point in section.points)
-            lines.append("")
-        lines.append(f"_Call to action:_ {self.call_to_action}")
-        return "\n".join(lines)
 
 
 class OutlineSetContent(BaseModel):

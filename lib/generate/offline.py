@@ -78,10 +78,6 @@ class OfflineGenerator(Generator):
     image_model = OFFLINE_MODEL
     image_models = (OFFLINE_MODEL,)
 
-    @property
-    def label(self) -> str:
-        return "offline demo mode"
-
     # --- themes ------------------------------------------------------------------
 
     def _themes(self, brain_dump: str, options: GenerationOptions) -> ThemeSet:

@@ -102,10 +102,6 @@ class OpenAIGenerator(Generator):
             **kwargs,
         )
 
-    @property
-    def label(self) -> str:
-        return f"{'OpenAI' if self.host == 'api.openai.com' else self.host} · {self.text_model}"
-
     # --- transport: the SDK retries, we map what is left ---------------------------------
 
     def _error(self, exc: BaseException, model: str):
