@@ -25,6 +25,7 @@ from lib.generate.models import (
     ThemeSet,
     Usage,
 )
+from lib.generate.text import collapse
 
 TONES: tuple[str, ...] = ("professional", "friendly", "casual", "bold", "educational", "inspirational")
 LANGUAGES: tuple[str, ...] = (
@@ -50,7 +51,7 @@ class GenerationOptions(BaseModel):
     @field_validator("language", "tone")
     @classmethod
     def _short_text(cls, value: str) -> str:
-        value = " ".join(str(value).split())
+        value = collapse(str(value))
         if not value or len(value) > 40:
             raise ValueError("must be 1 to 40 characters")
         return value
