@@ -8,7 +8,6 @@ each query may see, exactly as on Supabase.
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import json
 import logging
@@ -163,29 +162,6 @@ def migrations(directory: Path = SQL_DIR) -> list[Migration]:
     return [Migration(p.name, p.read_text()) for p in sorted(directory.glob("*.sql"))]
 
 
-_statements: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("statements", default=None)
-
-
-class CountingConnection(psycopg.Connection):
-    """Counts statements sent through `execute`, for `count_statements()` (tests and `make bench`)."""
-
-    def execute(self, *args, **kwargs):
-        counter = _statements.get()
-        if counter is not None:
-            counter[0] += 1
-        return super().execute(*args, **kwargs)
-
-
-@contextmanager
-def count_statements() -> Iterator[list[int]]:
-    """`with count_statements() as n: ...` then `n[0]` is how many statements ran (the per-user setup counts as one)."""
-    token = _statements.set([0])
-    try:
-        yield _statements.get()
-    finally:
-        _statements.reset(token)
-
-
 def transaction_pooled(url: str) -> bool:
     """A transaction pooler (Supabase's on port 6543, or any URL marked pgbouncer=true) hands each transaction
     to whichever server connection is free, so prepared statements made on one are unknown on the next."""
@@ -210,8 +186,7 @@ def _pool(url: str, size: int, name: str) -> ConnectionPool:
     if transaction_pooled(url):
         connect["prepare_threshold"] = None  # never prepare: the next transaction may run elsewhere
         log.info("the database URL is a transaction pooler: prepared statements are off")
-    pool = ConnectionPool(libpq_url(url), min_size=1, max_size=size, kwargs=connect,
-                          connection_class=CountingConnection, open=False, name=name)
+    pool = ConnectionPool(libpq_url(url), min_size=1, max_size=size, kwargs=connect, open=False, name=name)
     try:
         pool.open(wait=True, timeout=30)
     except PoolTimeout as exc:

@@ -96,19 +96,3 @@ def history_page(db: Database, user_id: uuid.UUID | str, flt: HistoryFilter | No
     rows = rows[:page_size]
     next_cursor = encode_cursor(rows[-1].updated_at, rows[-1].id) if more else None
     return HistoryPage(rows=rows, next_cursor=next_cursor, filter=flt)
-
-
-# The original plan's fetch, kept only so `make bench` can show what it costs:
-# every child row of every session, embedded, for one page of History.
-EMBED_ALL_SQL = """
-select s.*,
-  (select coalesce(jsonb_agg(to_jsonb(b)), '[]') from public.content_brain_dumps b where b.session_id = s.id) as content_brain_dumps,
-  (select coalesce(jsonb_agg(to_jsonb(r)), '[]') from public.content_research r where r.session_id = s.id) as content_research,
-  (select coalesce(jsonb_agg(to_jsonb(o)), '[]') from public.content_outlines o where o.session_id = s.id) as content_outlines,
-  (select coalesce(jsonb_agg(to_jsonb(d)), '[]') from public.content_drafts d where d.session_id = s.id) as content_drafts,
-  (select coalesce(jsonb_agg(to_jsonb(p)), '[]') from public.content_outputs p where p.session_id = s.id) as content_outputs,
-  (select coalesce(jsonb_agg(to_jsonb(i)), '[]') from public.generated_images i where i.session_id = s.id) as generated_images
-from public.content_sessions s
-order by s.updated_at desc, s.id desc
-limit %(limit)s
-"""

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from lib.db import count_statements
+from bench.statements import count_statements
 from lib.gallery import STANDALONE, GalleryFilter, gallery_choices, gallery_page
 from lib.generate.offline import OfflineGenerator
 from lib.images import Images
@@ -64,7 +64,7 @@ def test_another_users_images_never_appear(db, user_a, user_b, images, tmp_path)
 
 def test_statements_per_page_do_not_grow(db, user_a, images):
     def statements():
-        with count_statements() as n:
+        with count_statements(db) as n:
             gallery_page(db, user_a)
             gallery_choices(db, user_a)
         return n[0]

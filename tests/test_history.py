@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from lib.db import count_statements
+from bench.statements import count_statements
 from lib.errors import InputError
 from lib.generate.offline import OfflineGenerator
 from lib.history import HistoryFilter, history_page
@@ -104,7 +104,7 @@ def test_another_users_sessions_never_appear(db, user_a, user_b, alice):
 
 def test_the_statement_count_per_page_does_not_grow_with_the_data(db, user_a, alice):
     def statements(flt=None):
-        with count_statements() as n:
+        with count_statements(db) as n:
             history_page(db, user_a, flt)
         return n[0]
 
