@@ -44,7 +44,7 @@ REFRESH_LEEWAY = 300
 
 @st.cache_resource(show_spinner=False)
 def supabase_auth(supabase_url: str, anon_key: str) -> SupabaseAuth:
-    """One client per project for the whole process: it holds no session, only a connection pool."""
+    """One client per project for the whole process: it holds no session (requests share the Supabase pool)."""
     return SupabaseAuth(supabase_url, anon_key)
 
 
