@@ -79,5 +79,5 @@ def test_statements_per_page_do_not_grow(db, user_a, images):
 def test_grid_records_point_at_thumbnails(db, user_a, images):
     images.generate("thumb check")
     record = gallery_page(db, user_a).images[0]
-    assert images.thumbnail_source(record).endswith(".thumb.webp")
+    assert images.thumbnail_sources([record])[record.id].endswith(".thumb.webp")
     assert (images.store.root / record.thumbnail["path"]).stat().st_size < record.file_size

@@ -90,7 +90,7 @@ def test_a_failed_upload_keeps_the_image_and_the_retry_completes_the_same_row(im
     spooled = data_dir / "spool" / str(user_a) / f"{record.id}.png"
     assert spooled.is_file()
     assert isinstance(images.full_source(record), bytes)  # shown from the spool meanwhile
-    assert Image.open(io.BytesIO(images.thumbnail_source(record))).format == "WEBP"
+    assert Image.open(io.BytesIO(images.thumbnail_sources([record])[record.id])).format == "WEBP"
 
     with pytest.raises(StorageError):  # still blocked: the error is recorded, the row stays
         images.retry_upload(record.id)
