@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.ui.clock import local_time
 from lib.ui.context import app_context, shown_errors
 from lib.ui.nav import link, resume_key, status_label
 
@@ -21,7 +22,7 @@ for s in recent:
         title, step, when, detail, resume = st.columns([4, 2, 2, 1.3, 1.3], vertical_alignment="center")
         title.markdown(f"**{s.title}**")
         step.caption(status_label(s.status))
-        when.caption(f"{s.updated_at:%Y-%m-%d %H:%M}")
+        when.caption(f"{local_time(s.updated_at):%Y-%m-%d %H:%M}")
         with detail:
             link("session", s.id, label="Open", icon=":material/folder_open:")
         with resume:
