@@ -5,11 +5,12 @@ import streamlit as st
 from lib.export import user_archive
 from lib.history import HistoryFilter, history_page
 from lib.session import STATUSES
+from lib.ui.clock import local_time
 from lib.ui.context import app_context, shown_errors
 from lib.ui.nav import link, resume_key, step_indicator
 from lib.ui.pager import current_cursor, pager
 from lib.ui.rename import rename_control
-from lib.ui.url_state import dates_from, dates_note, dates_to, from_url, to_url
+from lib.ui.url_state import date_range
 
 ctx = app_context()
 title, export = st.columns([4, 1], vertical_alignment="center")
@@ -18,15 +19,13 @@ export.download_button("Export everything", lambda: user_archive(ctx.sessions, c
                        file_name="content-studio-export.zip", mime="application/zip", icon=":material/folder_zip:",
                        help="Every session (Markdown and images) and every standalone image, as one ZIP.")
 
-from_url("history-q", "q", lambda v: v[0] if v else "")
-from_url("history-status", "status", lambda v: [s for s in v if s in STATUSES])
-from_url("history-dates", "date", dates_from)
+# Each filter's key is its URL parameter, so a reload or a shared link keeps it.
 query_col, status_col, date_col = st.columns([3, 2, 2])
-query = query_col.text_input("Search", key="history-q", placeholder="Words from a title, brain dump or draft")
-statuses = status_col.multiselect("Status", STATUSES, key="history-status", format_func=lambda s: s.replace("_", " "))
-dates = date_col.date_input("Last activity between", key="history-dates")
-dates_note()
-to_url({"q": query.strip() or None, "status": statuses, "date": dates_to(dates)})
+query = query_col.text_input("Search", key="q", bind="query-params",
+                             placeholder="Words from a title, brain dump or draft")
+statuses = status_col.multiselect("Status", STATUSES, key="status", bind="query-params",
+                                  format_func=lambda s: s.replace("_", " "))
+dates = date_range(date_col, "Last activity between")
 flt = HistoryFilter(query=query, statuses=tuple(statuses),
                     date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
 
@@ -57,7 +56,8 @@ for row in page.rows:
             thumb.caption("No image")
         body.markdown(f"**{row.title}**")
         body.caption(f"{step_indicator(row.status)} · {row.output_count} outputs · {row.image_count} images · "
-                     f"last activity {row.updated_at:%Y-%m-%d %H:%M} · started {row.created_at:%Y-%m-%d}")
+                     f"last activity {local_time(row.updated_at):%Y-%m-%d %H:%M} · "
+                     f"started {local_time(row.created_at):%Y-%m-%d}")
         with actions:
             link("session", row.id, label="Open", icon=":material/folder_open:")
             link(resume_key(row.status), row.id, label="Resume", icon=":material/play_arrow:")

@@ -56,9 +56,9 @@ def test_history_search_narrows_the_list(app, finished, db, user):
     session, _ = finished
     Sessions(db, user).create("Budget planning for next year")
     open_page(app, "app_pages/history.py")
-    app.text_input(key="history-q").input("zeppelin").run()
+    app.text_input(key="q").input("zeppelin").run()
     assert [m.value for m in app.markdown if m.value.startswith("**")] == [f"**{session.title}**"]
-    app.text_input(key="history-q").input("nonexistentword").run()
+    app.text_input(key="q").input("nonexistentword").run()
     assert "No sessions match" in app.info[0].value
 
 
@@ -103,7 +103,7 @@ def test_gallery_shows_every_image_and_filters_standalone(app, finished, images)
     standalone = images.generate("A lone kite", aspect_ratio="1:1")
     open_page(app, "app_pages/gallery.py")
     assert image_urls(app) == [standalone.thumbnail["public_url"], in_session.thumbnail["public_url"]]
-    app.selectbox(key="gallery-session").set_value("standalone").run()
+    app.selectbox(key="session").set_value("standalone").run()
     assert image_urls(app) == [standalone.thumbnail["public_url"]]
 
 
@@ -122,26 +122,24 @@ def test_history_filters_live_in_the_url(app, finished, db, user):
     session, _ = finished
     Sessions(db, user).create("Budget planning for next year")
     open_page(app, "app_pages/history.py")
-    app.text_input(key="history-q").input("zeppelin").run()
-    assert app.query_params["q"] == "zeppelin"
+    assert app.text_input(key="q").proto.query_param_key == "q"  # the browser writes it (tests/e2e)
     # A reload (a new browser session) with that URL shows the same filtered list.
     fresh = AppTest.from_file(APP, default_timeout=60)
     fresh.query_params["q"] = "zeppelin"
     open_page(fresh, "app_pages/history.py")
-    assert fresh.text_input(key="history-q").value == "zeppelin"
+    assert fresh.text_input(key="q").value == "zeppelin"
     assert [m.value for m in fresh.markdown if m.value.startswith("**")] == [f"**{session.title}**"]
 
 
 def test_gallery_filters_live_in_the_url(app, finished, images):
     images.generate("A lone kite", aspect_ratio="1:1")
     open_page(app, "app_pages/gallery.py")
-    app.selectbox(key="gallery-ratio").set_value("1:1").run()
-    assert app.query_params["ratio"] == "1:1"
+    assert {box.proto.query_param_key for box in app.main.selectbox} == {"session", "model", "ratio"}
     fresh = AppTest.from_file(APP, default_timeout=60)
     fresh.query_params["ratio"] = "1:1"
     fresh.query_params["model"] = "no-such-model"  # an unknown value is ignored, not an error
     open_page(fresh, "app_pages/gallery.py")
-    assert fresh.selectbox(key="gallery-ratio").value == "1:1" and fresh.selectbox(key="gallery-model").value is None
+    assert fresh.selectbox(key="ratio").value == "1:1" and fresh.selectbox(key="model").value is None
     assert len(image_urls(fresh)) == 1
 
 

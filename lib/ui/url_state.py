@@ -1,41 +1,22 @@
-"""Filters that live in the URL as well as in widgets, so a reload or a shared link keeps them."""
+"""The date-range filter of History and Gallery, bound to the URL like their other filters (`bind="query-params"`).
+
+Streamlit drops a link's whole range when one date is out of bounds, and keeps a reversed one; here the odd
+dates of a link (9999-12-31, 0001-01-01, not a date) are left out with a note and the rest put in order.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable
 
 import streamlit as st
 
-
-def from_url(key: str, param: str, parse: Callable[[list[str]], object]) -> None:
-    """Seed a widget's state from the URL the first time the page runs in this browser session."""
-    if key not in st.session_state:
-        st.session_state[key] = parse(st.query_params.get_all(param))
-
-
-def to_url(values: dict[str, str | list[str] | None]) -> None:
-    """Write the current filters to the URL (empty ones are removed)."""
-    for param, value in values.items():
-        if value:
-            if st.query_params.get_all(param) != (value if isinstance(value, list) else [value]):
-                st.query_params[param] = value
-        elif param in st.query_params:
-            del st.query_params[param]
-
-
-def one_of(allowed) -> Callable[[list[str]], object]:
-    """A parser that keeps the URL's value only when it is one of `allowed` (anything else: no filter)."""
-    return lambda values: values[0] if values and values[0] in allowed else None
-
-
-# Dates a filter can mean; a link with others (9999-12-31, 0001-01-01) is not an error, only ignored.
+# Dates a filter can mean; a link with others is not an error, only ignored.
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 NOTE_KEY = "url-dates-note"
 
 
-def dates_from(values: list[str]) -> tuple:
-    """At most two dates from the URL, in order; unreadable or out-of-range ones are dropped with a note."""
+def _kept(values: list[str]) -> list[str]:
+    """At most two dates, in order; unreadable or out-of-range ones are dropped with a note."""
     dates = []
     for value in values[:2]:
         try:
@@ -47,14 +28,21 @@ def dates_from(values: list[str]) -> tuple:
                                           f"{EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}.")
             continue
         dates.append(day)
-    return tuple(sorted(dates))
+    return [day.isoformat() for day in sorted(dates)]
 
 
-def dates_note() -> None:
-    """Say once that a date from the link was left out."""
+def date_range(container, label: str, *, key: str = "date") -> tuple[date, ...]:
+    """A date range whose key is its URL parameter; a link's odd dates are cleaned before the widget reads them."""
+    if key not in st.session_state:  # the widget's first run: it will take its value from the link
+        raw = st.query_params.get_all(key)
+        if (kept := _kept(raw)) != raw:
+            if kept:
+                st.query_params[key] = kept
+            else:
+                del st.query_params[key]
+            st.rerun()  # the widget seeds from the URL a run starts with
+    dates = container.date_input(label, value=(), key=key, bind="query-params", min_value=EARLIEST,
+                                 max_value=LATEST)
     if note := st.session_state.pop(NOTE_KEY, None):
-        st.caption(f":material/event_busy: {note}")
-
-
-def dates_to(dates) -> list[str]:
-    return [d.isoformat() for d in dates]
+        container.caption(f":material/event_busy: {note}")
+    return dates
