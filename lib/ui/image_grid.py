@@ -7,6 +7,7 @@ import streamlit as st
 from lib.errors import AppError
 from lib.generate import ASPECT_RATIOS, DEFAULT_ASPECT_RATIO
 from lib.images import ImageRecord, Images
+from lib.ui.clock import local_time
 from lib.ui.context import shown_errors
 
 
@@ -53,16 +54,17 @@ def full_size(images: Images, record: ImageRecord) -> None:
     st.markdown(f"**Prompt:** {record.prompt}")
     if record.negative_prompt:
         st.markdown(f"**Negative prompt:** {record.negative_prompt}")
-    st.caption(f"{record.model_used} · {record.file_size or 0:,} bytes · {record.created_at:%Y-%m-%d %H:%M}")
+    st.caption(f"{record.model_used} · {record.file_size or 0:,} bytes · "
+               f"{local_time(record.created_at):%Y-%m-%d %H:%M}")
     st.download_button("Download PNG", lambda: images.image_bytes(record), file_name=record.file_name,
-                       mime=record.mime_type, icon=":material/download:")
+                       mime=record.mime_type, icon=":material/download:", on_click="ignore")
 
 
 @st.dialog("Delete this image?")
 def confirm_delete(images: Images, record: ImageRecord) -> None:
     """Deleting removes the stored files too, so it is asked first."""
     with shown_errors():
-        if source := images.thumbnail_source(record):
+        if source := images.thumbnail_sources([record]).get(record.id):
             st.image(source, width=240)
     st.caption(record.prompt[:200] + ("…" if len(record.prompt) > 200 else ""))
     st.write("The image and its thumbnail are removed from storage. This cannot be undone; download it first "
@@ -77,9 +79,16 @@ def confirm_delete(images: Images, record: ImageRecord) -> None:
         st.rerun()
 
 
-def image_grid(images: Images, records: list[ImageRecord], *, columns: int = 3, key: str = "grid",
-               actions: bool = True) -> None:
-    """Thumbnails only; the full image loads in the dialog. Failed uploads show from the spool with a retry."""
+TILE_WIDTH = 300  # px; the row wraps to as many tiles as fit
+
+
+@st.fragment
+def image_grid(images: Images, records: list[ImageRecord], *, key: str = "grid", actions: bool = True) -> None:
+    """Thumbnails only; the full image loads in the dialog. Failed uploads show from the spool with a retry.
+
+    A fragment: View or Delete reruns only the grid. What changes the images (Again, Retry upload, a confirmed
+    delete) reruns the page, whose counts, exports and pager show them too.
+    """
     if not records:
         st.caption("No images yet.")
         return
@@ -88,29 +97,34 @@ def image_grid(images: Images, records: list[ImageRecord], *, columns: int = 3, 
     except AppError as exc:
         st.warning(str(exc))
         sources = {}
-    cols = st.columns(columns)
-    for i, record in enumerate(records):
-        with cols[i % columns].container(border=True):
-            if sources.get(record.id):
-                st.image(sources[record.id], width="stretch")
-            elif record.id in sources:  # known to be missing: this tile says so, the others still show
-                st.warning(MISSING, icon=":material/broken_image:")
-            st.caption(record.prompt[:120] + ("…" if len(record.prompt) > 120 else ""))
-            if not record.uploaded:
-                st.warning("Upload failed; kept on this server.", icon=":material/cloud_off:")
-                if st.button("Retry upload", key=f"{key}-retry-{record.id}", icon=":material/cloud_upload:"):
-                    with shown_errors():
-                        images.retry_upload(record.id)
-                        st.toast("Uploaded", icon=":material/check:")
-                        st.rerun()
-            if actions:
-                a, b, c = st.columns(3)
-                if a.button("View", key=f"{key}-view-{record.id}", icon=":material/open_in_full:"):
-                    full_size(images, record)
-                if b.button("Again", key=f"{key}-regen-{record.id}", icon=":material/refresh:",
-                            help="Same prompt and settings, a new image"):
-                    with st.spinner("Generating…"), shown_errors():
-                        images.regenerate(record.id)
-                        st.rerun()
-                if c.button("Delete", key=f"{key}-del-{record.id}", icon=":material/delete:"):
-                    confirm_delete(images, record)
+    with st.container(horizontal=True):
+        for record in records:
+            with st.container(border=True, width=TILE_WIDTH):
+                _tile(images, record, sources, key, actions)
+
+
+def _tile(images: Images, record: ImageRecord, sources: dict, key: str, actions: bool) -> None:
+    if sources.get(record.id):
+        st.image(sources[record.id], width="stretch")
+    elif record.id in sources:  # known to be missing: this tile says so, the others still show
+        st.warning(MISSING, icon=":material/broken_image:")
+    st.caption(record.prompt[:120] + ("…" if len(record.prompt) > 120 else ""))
+    if not record.uploaded:
+        st.warning("Upload failed; kept on this server.", icon=":material/cloud_off:")
+        if st.button("Retry upload", key=f"{key}-retry-{record.id}", icon=":material/cloud_upload:"):
+            with shown_errors():
+                images.retry_upload(record.id)
+                st.toast("Uploaded", icon=":material/check:")
+                st.rerun()
+    if not actions:
+        return
+    with st.container(horizontal=True, gap="small"):
+        if st.button("View", key=f"{key}-view-{record.id}", icon=":material/open_in_full:"):
+            full_size(images, record)
+        if st.button("Again", key=f"{key}-regen-{record.id}", icon=":material/refresh:",
+                     help="Same prompt and settings, a new image"):
+            with st.spinner("Generating…"), shown_errors():
+                images.regenerate(record.id)
+                st.rerun()
+        if st.button("Delete", key=f"{key}-del-{record.id}", icon=":material/delete:"):
+            confirm_delete(images, record)

@@ -13,12 +13,10 @@ def current_cursor(key: str, filters: object) -> str | None:
 
 
 def pager(key: str, next_cursor: str | None) -> None:
-    state = st.session_state[key]
+    stack = st.session_state[key]["stack"]
     left, middle, right = st.columns([1, 2, 1])
-    if left.button("← Newer", key=f"{key}-prev", disabled=len(state["stack"]) == 1):
-        state["stack"].pop()
-        st.rerun()
-    middle.caption(f"Page {len(state['stack'])}")
-    if right.button("Older →", key=f"{key}-next", disabled=next_cursor is None):
-        state["stack"].append(next_cursor)
-        st.rerun()
+    # Callbacks move the stack before the rerun the click starts, so one run shows the new page.
+    left.button("← Newer", key=f"{key}-prev", disabled=len(stack) == 1, on_click=stack.pop)
+    middle.caption(f"Page {len(stack)}")
+    right.button("Older →", key=f"{key}-next", disabled=next_cursor is None, on_click=stack.append,
+                 args=(next_cursor,))
