@@ -6,6 +6,7 @@ from lib.export import session_markdown, session_zip, slug
 from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
 from lib.ui import version_views as views
 from lib.ui.editing import editor_id, version_history
+from lib.ui.clock import local_time
 from lib.ui.context import app_context, require_session, shown_errors
 from lib.ui.image_grid import image_grid
 from lib.ui.nav import go, link, resume_key, step_indicator
@@ -21,8 +22,23 @@ title, rename = st.columns([5, 1], vertical_alignment="center")
 title.title(session.title)
 with rename:
     rename_control(ctx.sessions, session.id, session.title, key=f"detail-{session.id}")
-st.caption(f"{step_indicator(session.status)} · started {session.created_at:%Y-%m-%d %H:%M} · "
-           f"last activity {session.updated_at:%Y-%m-%d %H:%M}")
+st.caption(f"{step_indicator(session.status)} · started {local_time(session.created_at):%Y-%m-%d %H:%M} · "
+           f"last activity {local_time(session.updated_at):%Y-%m-%d %H:%M}")
+
+
+@st.dialog("Delete this session?")
+def confirm_delete() -> None:
+    st.warning(f"Delete “{session.title}”, every step and its {len(session_images)} images? This cannot be undone.")
+    yes, no = st.columns(2)
+    if yes.button("Yes, delete it", type="primary"):
+        with shown_errors(stop=True):
+            images.delete_session(session.id)
+        st.toast("Session deleted", icon=":material/delete:")
+        go("history")
+    if no.button("Keep it"):
+        st.rerun()
+
+
 resume, md, zipped, delete = st.columns(4)
 with resume:
     link(resume_key(session.status), session.id, label="Resume", icon=":material/play_arrow:")
@@ -30,21 +46,8 @@ md.download_button("Export Markdown", session_markdown(session, session_images),
                    mime="text/markdown", icon=":material/description:")
 zipped.download_button("Export ZIP", lambda: session_zip(session, session_images, images.image_bytes),
                        file_name=f"{slug(session.title)}.zip", mime="application/zip", icon=":material/folder_zip:")
-confirm_key = f"confirm-delete-{session.id}"
 if delete.button("Delete session", icon=":material/delete:"):
-    st.session_state[confirm_key] = True
-if st.session_state.get(confirm_key):
-    st.warning(f"Delete “{session.title}”, every step and its {len(session_images)} images? This cannot be undone.")
-    yes, no = st.columns(2)
-    if yes.button("Yes, delete it", type="primary"):
-        with shown_errors(stop=True):
-            images.delete_session(session.id)
-        st.session_state.pop(confirm_key, None)
-        st.toast("Session deleted", icon=":material/delete:")
-        go("history")
-    if no.button("Keep it"):
-        st.session_state.pop(confirm_key, None)
-        st.rerun()
+    confirm_delete()
 
 sessions = ctx.sessions
 

@@ -66,3 +66,19 @@ def test_odd_dates_in_the_link_leave_the_url(page: Page, app_url, stored):
     idle(page)
     expect(page).to_have_url(re.compile(r"date=2026-01-01&date=2026-03-01$"))
 
+
+def test_deleting_a_session_after_confirming_removes_rows_and_files(page: Page, app_url, stored, db):
+    zeppelin, image, images = stored
+    page.goto(f"{app_url}/session?session_id={zeppelin.id}")
+    idle(page)
+    page.get_by_role("button", name="Delete session").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("This cannot be undone", exact=False)).to_be_visible()
+    shot(page, "session-delete-confirm")
+    dialog.get_by_role("button", name="Yes, delete it").click()
+    page.wait_for_url(re.compile(r"/history"))
+    idle(page)
+    with db.admin() as conn:
+        assert conn.execute("select count(*) as n from content_sessions").fetchone()["n"] == 1
+        assert conn.execute("select count(*) as n from generated_images").fetchone()["n"] == 0
+    assert not (images.store.root / image.storage_path).exists()
