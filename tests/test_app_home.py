@@ -3,7 +3,7 @@
 from streamlit.testing.v1 import AppTest
 
 from lib.session import Sessions
-from tests.conftest import APP
+from tests.helpers import APP
 
 
 def test_home_lists_recent_sessions_from_the_database(app, db, user):

@@ -20,8 +20,9 @@ from streamlit.testing.v1 import AppTest
 from lib import auth_cookie
 from lib.auth import AuthSession, User
 from lib.auth_cookie import COOKIE_MAX_AGE, COOKIE_NAME, SESSION_PATH, Handoffs, Rotations, handoffs, rotations
-from tests.test_auth_supabase import (ALICE, ANON_KEY, LOGOUT_URL, PASSWORD, TOKEN_URL, URL, auth_error, gate_app,
-                                      session_for, token_answer, visible_text)
+from tests.helpers import (ALICE, ANON_KEY, LOGOUT_URL, PASSWORD, TOKEN_URL, URL, auth_error, gate_app, session_for,
+                           token_answer)
+from tests.helpers import texts as visible_text
 
 TOKEN = "v2rtok-cookie-Ab3"
 JSON = {"Content-Type": "application/json"}

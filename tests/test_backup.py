@@ -15,7 +15,7 @@ from lib.pipeline import Pipeline
 from lib.session import Sessions
 from lib.spool import Spool
 from lib.storage import LocalImageStore
-from tests.pipeline_helpers import through
+from tests.helpers import through
 
 TABLES = ["auth.users", "public.content_sessions", "public.content_brain_dumps", "public.content_research",
           "public.content_outlines", "public.content_drafts", "public.content_outputs", "public.generated_images",
@@ -84,7 +84,7 @@ def test_make_backup_and_restore_from_the_command_line(tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
+    from tests.helpers import ROOT
 
     def run(data_dir, *args):
         env = {**os.environ, "CONTENT_DATA_DIR": str(tmp_path / data_dir)}

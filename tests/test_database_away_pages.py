@@ -3,8 +3,7 @@ saved stays on screen with "Save again", which saves it once the database is bac
 
 from lib.errors import DatabaseError, DatabaseRestarted
 from lib.session import Sessions
-from tests.conftest import open_page
-from tests.pipeline_helpers import click, through
+from tests.helpers import click, open_page, through
 
 
 def test_a_page_that_finds_the_database_restarted_says_so_and_offers_a_retry(app, pipeline, monkeypatch):

@@ -7,7 +7,7 @@ from lib.auth import ensure_local_user
 from lib.config import load_config
 from lib.db import get_database, migrations, stop_embedded
 from lib.session import Sessions
-from tests.conftest import start_server
+from tests.helpers import start_server
 
 
 def test_database_url_gets_the_same_migrations(tmp_path):

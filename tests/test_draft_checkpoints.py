@@ -2,7 +2,7 @@
 
 from lib.errors import DatabaseError
 from lib.generate import DraftStream
-from tests.pipeline_helpers import through
+from tests.helpers import through
 
 CHUNKS = ["# Remote work\n\n", "Async writing ", "beats meetings. ", "Docs first ", "wins."]
 

@@ -3,8 +3,7 @@
 import uuid
 
 from lib.history import HistoryFilter, history_page
-from tests.conftest import open_page
-from tests.pipeline_helpers import click, through
+from tests.helpers import click, open_page, through
 
 OTHER_TAB = uuid.uuid4()
 

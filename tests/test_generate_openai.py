@@ -224,7 +224,7 @@ def test_a_draft_the_model_did_not_finish_is_cut(ending, reason):
 
 def test_a_cut_draft_is_saved_as_partial(pipeline, monkeypatch):
     from lib.generate import DraftStream
-    from tests.pipeline_helpers import through
+    from tests.helpers import through
 
     sid = through(pipeline, "draft")
 

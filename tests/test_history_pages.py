@@ -9,7 +9,7 @@ from lib.pipeline import Pipeline
 from lib.session import Sessions
 from lib.spool import Spool
 from lib.storage import LocalImageStore
-from tests.conftest import APP, make_user, open_page
+from tests.helpers import APP, make_user, open_page
 
 
 

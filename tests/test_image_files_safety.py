@@ -10,7 +10,7 @@ from lib.generate.offline import OfflineGenerator
 from lib.images import Images
 from lib.spool import Spool
 from lib.storage import LocalImageStore
-from tests.test_images import block_uploads
+from tests.helpers import block_uploads
 
 PATH = "6f1c1e0a-1d2b-4c59-9a53-1f0b7c3e2a10/standalone/a.png"
 

@@ -2,7 +2,6 @@
 
 import io
 import urllib.request
-import uuid
 
 import pytest
 from PIL import Image
@@ -13,6 +12,7 @@ from lib.images import ImageNotFound, Images
 from lib.session import Sessions
 from lib.spool import Spool
 from lib.storage import LocalImageStore
+from tests.helpers import block_uploads
 from tests.server import running_app
 
 
@@ -29,12 +29,6 @@ def images(db, user_a, data_dir):
 @pytest.fixture
 def session_id(db, user_a):
     return Sessions(db, user_a).create("Notes for a post about lighthouses").id
-
-
-def block_uploads(images, user_id):
-    """A real failure: a file where the user's image folder has to be."""
-    images.store.root.mkdir(parents=True, exist_ok=True)
-    (images.store.root / str(user_id)).write_text("in the way")
 
 
 def unblock_uploads(images, user_id):

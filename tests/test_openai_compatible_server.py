@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from lib.session import Sessions
-from tests.conftest import open_page
+from tests.helpers import open_page
 
 THEMES = {"themes": [
     {"title": "Async by default", "summary": "Write decisions down", "angle": "contrarian", "key_points": ["docs first"]},

@@ -5,8 +5,7 @@ import uuid
 import pytest
 
 from lib.session import Sessions
-from tests.conftest import make_user, open_page
-from tests.pipeline_helpers import BRAIN_DUMP, PAGES, click, follow, texts, through
+from tests.helpers import BRAIN_DUMP, PAGES, click, follow, make_user, open_page, texts, through
 
 def test_walk_create_to_outputs_every_click_persisted(app, db, user):
     sessions = Sessions(db, user)

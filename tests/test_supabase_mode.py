@@ -11,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.session import Sessions
 from lib.ui.signin import EMAIL_KEY, PASSWORD_KEY
-from tests.conftest import APP
-from tests.test_auth_supabase import ALICE, ANON_KEY, TOKEN_URL, URL, token_answer
+from tests.helpers import ALICE, ANON_KEY, APP, TOKEN_URL, URL, token_answer
 
 STORAGE = f"{URL}/storage/v1/object"
 

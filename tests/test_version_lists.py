@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.conftest import open_page
-from tests.pipeline_helpers import click, through
+from tests.helpers import click, open_page, through
 
 
 def restore_on(app, history_key: str, version: int):
