@@ -200,10 +200,6 @@ class Images:
                                 " order by created_at desc, id desc limit %s", [limit]).fetchall()
         return [ImageRecord(**r) for r in rows]
 
-    def thumbnail_source(self, record: ImageRecord) -> str | bytes:
-        """What a grid shows: the thumbnail's URL, or its spooled bytes while the upload is pending."""
-        return self.thumbnail_sources([record])[record.id]
-
     def thumbnail_sources(self, records: list[ImageRecord]) -> dict[uuid.UUID, str | bytes | None]:
         """Thumbnails for a whole grid, their URLs as the store gives them (a private bucket signs them together).
 
