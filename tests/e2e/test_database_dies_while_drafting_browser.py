@@ -14,9 +14,9 @@ from lib.db import get_database, stop_embedded
 from lib.generate import get_generator
 from lib.pipeline import Pipeline
 from lib.session import Sessions
-from tests.e2e.conftest import shot
+from tests.e2e.helpers import shot
 from tests.fake_openai import FakeOpenAI, StreamedAnswer
-from tests.pipeline_helpers import through
+from tests.helpers import through
 from tests.server import running_app
 
 PIECES = [f"Paragraph {n} of the draft, about async writing and timezones. " for n in range(1, 31)]

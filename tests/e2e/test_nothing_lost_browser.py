@@ -21,8 +21,7 @@ from lib.generate import GenerationOptions, OUTPUT_FORMATS
 from lib.generate.offline import OfflineGenerator
 from lib.pipeline import Pipeline
 from lib.session import Session, Sessions
-from tests.e2e.conftest import shot
-from tests.e2e.test_pipeline_browser import click, idle, session_id_of, start_session
+from tests.e2e.helpers import click, idle, session_id_of, shot, start_session
 
 NOTES = """Remote teams: what actually works
 - Async writing beats meetings for most decisions on remote teams.

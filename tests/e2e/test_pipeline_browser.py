@@ -1,50 +1,13 @@
 """The whole pipeline in a real browser: every step survives a reload, the link opens the session anywhere."""
 
 import re
-from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
 from lib.auth import ensure_local_user
 from lib.session import Sessions
-from tests.e2e.conftest import shot
-
-BRAIN_DUMP = """Notes for a post on remote teams
-- async writing beats meetings for most decisions
-- timezone overlap is the real constraint for distributed teams
-- docs-first culture: decisions written down, not said in calls
-- standups waste 30 minutes a day, maybe more
-- onboarding remote hires needs a buddy and written guides
-- burnout creeps in when nobody logs off
-"""
-
-
-def idle(page: Page) -> None:
-    """Wait until Streamlit has finished the current run."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
-        " && !document.querySelector('.stale-element, [data-stale=\"true\"]')", timeout=60_000)
-
-
-def click(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name).first.click()
-    idle(page)
-
-
-def session_id_of(page: Page) -> str:
-    return parse_qs(urlparse(page.url).query)["session_id"][0]
-
-
-def start_session(page: Page, app_url: str, notes: str) -> None:
-    """Type notes on Create and extract themes; the page then offers them to pick from."""
-    page.goto(f"{app_url}/create")
-    idle(page)
-    page.get_by_label("Brain dump").fill(notes)
-    page.keyboard.press("Tab")
-    idle(page)
-    click(page, "Extract themes")
-    expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+from tests.e2e.helpers import click, idle, session_id_of, shot, start_session
+from tests.helpers import BRAIN_DUMP
 
 
 def reload_and_see(page: Page, text: str) -> None:

@@ -28,18 +28,11 @@ from starlette.routing import Route
 from lib.auth import User, ensure_user_row
 from lib.auth_cookie import COOKIE_MAX_AGE, COOKIE_NAME
 from lib.session import Sessions
-from tests.e2e.conftest import shot
-from tests.e2e.test_pipeline_browser import idle
+from tests.e2e.helpers import idle, shot
+from tests.helpers import ALICE, ANON_KEY, API_VERSION, PASSWORD, b64, token_answer
 from tests.server import free_port, running_app
-from tests.test_auth_supabase import ALICE, ANON_KEY, token_answer
 
 EMAIL = "alice@example.com"
-PASSWORD = "correct horse battery staple"
-API_VERSION = {"x-supabase-api-version": "2024-01-01"}
-
-
-def _b64(data: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
 class FakeSupabaseAuth:
@@ -61,7 +54,7 @@ class FakeSupabaseAuth:
         claims = {"iss": f"{self.url}/auth/v1", "sub": str(ALICE), "aud": "authenticated",
                   "exp": answer["expires_at"], "iat": int(time.time()), "email": EMAIL, "role": "authenticated",
                   "aal": "aal1", "session_id": session_id, "is_anonymous": False, "jti": secrets.token_hex(4)}
-        answer["access_token"] = f"{_b64({'alg': 'HS256', 'typ': 'JWT'})}.{_b64(claims)}.{secrets.token_urlsafe(8)}"
+        answer["access_token"] = f"{b64({'alg': 'HS256', 'typ': 'JWT'})}.{b64(claims)}.{secrets.token_urlsafe(8)}"
         answer["refresh_token"] = refresh_token
         self.access_tokens.append(answer["access_token"])
         return JSONResponse(answer)
