@@ -10,5 +10,6 @@ def test_make_run_answers_health_within_60_seconds(tmp_path):
     with running_app({"CONTENT_DATA_DIR": str(tmp_path)}, ["make", "-s", "run", "PORT={port}"]) as url:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as answer:
             assert answer.status == 200 and answer.read() == b"ok"
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            assert b"<title>Streamlit</title>" in answer.read() or answer.status == 200
+        with urllib.request.urlopen(url, timeout=5) as answer:  # the app's page: Streamlit's shell for the dashboard
+            shell = answer.read()
+            assert answer.status == 200 and b"<title>Streamlit</title>" in shell and b'<div id="root"></div>' in shell
