@@ -70,16 +70,16 @@ if not notes.themes:
     st.stop()
 
 st.markdown("**Pick the theme to develop**")
-themes = notes.themes
-chosen_id = (session.selected_theme or {}).get("id")
-ids = [t["id"] for t in themes]
+themes = {t.id: t for t in notes.themes}
+chosen_id = session.selected_theme.id if session.selected_theme else None
+ids = list(themes)
 pick = st.radio("Theme", ids, index=ids.index(chosen_id) if chosen_id in ids else 0, label_visibility="collapsed",
-                format_func=lambda i: next(t["title"] for t in themes if t["id"] == i), key=f"theme-{session.id}-{notes.version}")
-theme = next(t for t in themes if t["id"] == pick)
+                format_func=lambda i: themes[i].title, key=f"theme-{session.id}-{notes.version}")
+theme = themes[pick]
 with st.container(border=True):
-    st.markdown(f"**{theme['title']}** · _{theme.get('angle', '')}_")
-    st.write(theme.get("summary", ""))
-    for point in theme.get("key_points", []):
+    st.markdown(f"**{theme.title}** · _{theme.angle}_")
+    st.write(theme.summary)
+    for point in theme.key_points:
         st.markdown(f"- {point}")
 
 left, right = st.columns([1, 1])

@@ -6,13 +6,10 @@ from lib.errors import AppError
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, needs, next_button, step_page
+from lib.ui.steps import confirm_regenerate, next_button, step_page
 
 ctx = app_context()
-session = step_page(ctx, "Draft")
-outline = session.current_outline
-if not outline or outline.chosen_outline is None:
-    needs("outline", "Choose an outline first: the draft follows it.", session.id)
+session = step_page(ctx, "draft")
 
 
 def write_draft(edit: Edit | None = None) -> None:
@@ -21,26 +18,22 @@ def write_draft(edit: Edit | None = None) -> None:
         stream = None
         try:
             stream = ctx.pipeline.draft_stream(session.id)
-            st.write_stream(ctx.pipeline.checkpointed(session.id, stream))
-            version = ctx.pipeline.save_generated_draft(session.id, stream)
+            ctx.pipeline.write_draft(session.id, stream, show=st.write_stream)
         except AppError as exc:
             status.update(label="Writing the draft failed", state="error", expanded=True)
-            try:
-                kept = ctx.pipeline.keep_partial_draft(session.id, stream) if stream is not None else None
-            except AppError:  # the database itself failed: the last checkpoint is what is kept
-                kept = stream.version if stream is not None else None
+            kept = stream.version if stream is not None else None
             note = f" What was written is saved as version {kept} (partial)." if kept else ""
             st.error(f"{exc}{note} Your outline and earlier drafts are saved; try again when ready.",
                      icon=":material/error:")
             return
         if stream.cut:
-            status.update(label=f"The draft was cut off: saved as version {version} (partial)", state="error",
+            status.update(label=f"The draft was cut off: saved as version {stream.version} (partial)", state="error",
                           expanded=True)
             st.warning("The model stopped before the end of the draft (it reached its length limit, or the answer "
-                       f"was cut off). What it wrote is saved as version {version}, marked partial. Edit it, or "
+                       f"was cut off). What it wrote is saved as version {stream.version}, marked partial. Edit it, or "
                        "regenerate with a shorter length in Generation options.", icon=":material/content_cut:")
             return
-        status.update(label=f"Draft saved as version {version}", state="complete", expanded=False)
+        status.update(label=f"Draft saved as version {stream.version}", state="complete", expanded=False)
     if edit is not None:
         edit.reset()
     st.rerun()

@@ -7,14 +7,10 @@ from lib.outline_text import edited_outline, sections_to_text
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, needs, next_button, run_step, step_button, step_page
+from lib.ui.steps import confirm_regenerate, next_button, run_step, step_button, step_page
 
 ctx = app_context()
-session = step_page(ctx, "Outline")
-if not session.selected_theme:
-    needs("create", "Pick a theme on Create first.", session.id)
-if not session.current_research:
-    needs("research", "Generate the research first: the outline is built from the items you keep.", session.id)
+session = step_page(ctx, "outline")
 
 current = session.current_outline
 if current is None:
@@ -25,7 +21,7 @@ if current is None:
 sessions = ctx.sessions
 edit = Edit(f"outline-{session.id}", current)
 edit.load({"pick": current.chosen_index or 0}, snapshot=list(current.options))
-options = [Outline.model_validate(o) for o in edit.state.values or current.options]
+options = list(edit.state.values or current.options)
 FIELDS = ("title", "hook", "sections", "cta")
 
 
@@ -45,7 +41,7 @@ def save(base, editor):
         fields = {f: st.session_state.get(edit.key(f"{f}-{i}")) for f in FIELDS}
         if all(v is not None for v in fields.values()):
             edited[i] = edited_outline(option, title=fields["title"], hook=fields["hook"], sections_text=fields["sections"],
-                                       call_to_action=fields["cta"]).model_dump(mode="json")
+                                       call_to_action=fields["cta"])
     saved = sessions.edit_outline(session.id, edited, picked(), base=base, editor=editor)
     edit.state.values = edited
     return saved
@@ -86,7 +82,7 @@ def regenerate() -> None:
 def use_outline() -> None:
     if current.chosen_index != index or current.chosen_outline is None:  # shown but never picked or edited
         edit.commit(save)
-    sessions.advance(session.id, "draft")
+    ctx.pipeline.complete(session.id, "outline")
 
 
 left, right = st.columns(2)

@@ -4,12 +4,12 @@ import streamlit as st
 
 from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
 from lib.limit_warnings import limit_warnings
-from lib.pipeline import image_prompt
+from lib.image_prompt import image_prompt
 from lib.ui import version_views as views
-from lib.ui.context import app_context, require_session, session_id_param, shown_errors
+from lib.ui.context import app_context, session_id_param, shown_errors
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.image_grid import image_form, image_grid
-from lib.ui.steps import confirm_regenerate, needs, run_step, session_header
+from lib.ui.steps import confirm_regenerate, run_step, step_page
 
 ctx = app_context()
 st.title("Outputs")
@@ -24,10 +24,7 @@ if session_id_param() is None:
         image_grid(images, images.standalone(), key="standalone")
     st.stop()
 
-session = require_session(ctx)
-session_header(ctx, session)
-if not session.current_draft:
-    needs("draft", "Write the draft first: outputs are made from it.", session.id)
+session = step_page(ctx, "outputs", title=False)
 
 sessions = ctx.sessions
 current = session.current_outputs

@@ -6,14 +6,11 @@ from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, needs, next_button, run_step, step_button, step_page
+from lib.ui.steps import confirm_regenerate, next_button, run_step, step_button, step_page
 
 ctx = app_context()
-session = step_page(ctx, "Research")
-if not session.selected_theme:
-    needs("create", "Pick a theme on Create first.", session.id)
-
-st.caption(f"Theme: {session.selected_theme.get('summary', '')}")
+session = step_page(ctx, "research")
+st.caption(f"Theme: {session.selected_theme.summary}")
 
 research = session.current_research
 if research is None:
@@ -32,35 +29,35 @@ def regenerate() -> None:
         st.rerun()
 
 
-if research.theme.get("id") != session.selected_theme.get("id"):
-    st.warning(f"This research was made for the earlier theme “{research.theme.get('title', '')}”; the session's "
-               f"theme is now “{session.selected_theme['title']}”.", icon=":material/swap_horiz:")
+if research.theme.id != session.selected_theme.id:
+    st.warning(f"This research was made for the earlier theme “{research.theme.title}”; the session's "
+               f"theme is now “{session.selected_theme.title}”.", icon=":material/swap_horiz:")
     if st.button("Generate research for the new theme", type="primary", icon=":material/travel_explore:"):
         regenerate()
 
 # The screen's items are those of the version it was loaded from; ticks are saved against that version.
 kept = set(research.kept_item_ids)
 if research.items:
-    edit.load({item["id"]: item["id"] in kept for item in research.items}, snapshot=research.items)
+    edit.load({item.id: item.id in kept for item in research.items}, snapshot=research.items)
 shown = edit.state.values or research.items
 
 
 def save_ticks(base, editor):
-    ticked = [i["id"] for i in shown if st.session_state.get(edit.key(i["id"]))]
+    ticked = [i.id for i in shown if st.session_state.get(edit.key(i.id))]
     return sessions.keep_research_items(session.id, ticked, base=base, editor=editor)
 
 
 st.caption("Untick what you do not want: only ticked items reach the outline, the draft and the outputs.")
 for kind in RESEARCH_KINDS:
-    of_kind = [item for item in shown if item.get("kind") == kind]
+    of_kind = [item for item in shown if item.kind == kind]
     if not of_kind:
         continue
     st.markdown(f"**{RESEARCH_KIND_LABELS[kind]}**")
     for item in of_kind:
-        flag = " ⚠️ _verify_" if item.get("verify") else ""
-        source = f" — {item['source']}" if item.get("source") else ""
-        edit.value(item["id"], item["id"] in kept)
-        st.checkbox(f"{item['text']}{source}{flag}", key=edit.key(item["id"]), on_change=edit.save, args=(save_ticks,))
+        flag = " ⚠️ _verify_" if item.verify else ""
+        source = f" — {item.source}" if item.source else ""
+        edit.value(item.id, item.id in kept)
+        st.checkbox(f"{item.text}{source}{flag}", key=edit.key(item.id), on_change=edit.save, args=(save_ticks,))
 edit.status("research selection")
 
 with st.expander(f"Versions ({len(session.research)})", icon=":material/history:"):
@@ -71,6 +68,6 @@ with st.expander(f"Versions ({len(session.research)})", icon=":material/history:
 
 left, right = st.columns(2)
 with left:
-    next_button("Keep selection → Outline", "outline", session.id, lambda: sessions.advance(session.id, "outline"))
+    next_button("Keep selection → Outline", "outline", session.id, lambda: ctx.pipeline.complete(session.id, "research"))
 with right:
     confirm_regenerate("Regenerate research", edited_note({"the research selection": research}), regenerate)

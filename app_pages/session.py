@@ -66,7 +66,7 @@ def step(label: str, icon: str, name: str, versions, render, detail, *, output_t
 
 step("Brain dump", ":material/edit_note:", "brain_dump", session.brain_dumps, views.brain_dump, views.brain_dump_detail)
 if session.selected_theme:
-    st.markdown(f"**Theme:** {session.selected_theme.get('title', '')} · {session.selected_theme.get('summary', '')}")
+    st.markdown(f"**Theme:** {session.selected_theme.title} · {session.selected_theme.summary}")
 step("Research", ":material/travel_explore:", "research", session.research, views.research, views.research_detail)
 step("Outline", ":material/format_list_numbered:", "outline", session.outlines, views.outline, views.outline_detail)
 step("Draft", ":material/article:", "draft", session.drafts, views.draft, views.draft_detail, expanded=True)

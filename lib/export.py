@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from lib.errors import StorageError
 from lib.generate.platform_limits import slugify as slug  # export file names follow the blog slug's rule
-from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, RESEARCH_KINDS, Outline
+from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.images import ImageRecord, Images
 from lib.session import Session, Sessions
 
@@ -23,22 +23,22 @@ def session_markdown(session: Session, images: list[ImageRecord], image_dir: str
         if session.brain_dump.themes:
             lines += ["## Themes", ""]
             for theme in session.brain_dump.themes:
-                chosen = " (chosen)" if session.selected_theme and theme.get("id") == session.selected_theme.get("id") else ""
-                lines.append(f"- **{theme.get('title', '')}**{chosen}: {theme.get('summary', '')}")
+                chosen = " (chosen)" if session.selected_theme and theme.id == session.selected_theme.id else ""
+                lines.append(f"- **{theme.title}**{chosen}: {theme.summary}")
             lines.append("")
     research = session.current_research
     if research and research.kept_items:
         lines += ["## Research (kept)", ""]
         for kind in RESEARCH_KINDS:
-            items = [i for i in research.kept_items if i.get("kind") == kind]
+            items = [i for i in research.kept_items if i.kind == kind]
             if items:
                 lines += [f"### {RESEARCH_KIND_LABELS[kind]}", ""]
-                lines += [f"- {i['text']}{' (verify)' if i.get('verify') else ''}"
-                          f"{' — ' + i['source'] if i.get('source') else ''}" for i in items]
+                lines += [f"- {i.text}{' (verify)' if i.verify else ''}{' — ' + i.source if i.source else ''}"
+                          for i in items]
                 lines.append("")
     outline = session.current_outline
     if outline and outline.chosen_outline:
-        chosen = Outline.model_validate(outline.chosen_outline)
+        chosen = outline.chosen_outline
         lines += ["## Outline", "", f"**{chosen.title}**", "", f"_Hook:_ {chosen.hook}", ""]
         for section in chosen.sections:
             lines += [f"### {section.heading}", *(f"- {point}" for point in section.points), ""]

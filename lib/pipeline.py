@@ -1,19 +1,19 @@
-"""Each pipeline step as one call: read the session, ask the generator, save the result.
+"""Each pipeline step as one call: read the session, ask the generator, save the result, open the next step.
 
-Pages call these and render; tests call them without Streamlit. The session
-is saved before generation starts (Create) and every result is saved before
-the call returns, so a reload never loses a step.
+Pages call these and render; tests and workers call them without Streamlit. The
+session is saved before generation starts (Create) and every result is saved
+before the call returns, so a reload never loses a step. Which status a step
+opens is `lib.steps`'s rule; `complete` is the only place it is applied.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import time
 import uuid
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
-from lib import selection
+from lib import selection, steps
 from lib.errors import AppError, InputError
 from lib.generate import DraftStream, GenerationOptions, Generator
 from lib.generate.models import Outline, OutlineSet, Research, ResearchItem, Theme, ThemeSet
@@ -21,58 +21,32 @@ from lib.session import Session, Sessions
 
 log = logging.getLogger(__name__)
 
-# The page a session resumes on, by status.
-RESUME_STEP = {"brain_dump": "create", "research": "research", "outline": "outline", "draft": "draft",
-               "outputs": "outputs", "completed": "outputs"}
-
 
 def selected_theme(session: Session) -> Theme:
-    if not session.selected_theme:
+    if session.selected_theme is None:
         raise InputError("No theme is chosen for this session yet.", fix="Go back to Create and pick a theme.")
-    return Theme.model_validate(session.selected_theme)
-
-
-def kept_research(session: Session) -> list[ResearchItem]:
-    research = session.current_research
-    return [ResearchItem.model_validate(i) for i in research.kept_items] if research else []
-
-
-def dropped_research(session: Session) -> list[str]:
-    """The texts of the research items the user unticked: they must not reach any later step."""
-    research = session.current_research
-    return [str(i.get("text", "")) for i in research.dropped_items] if research else []
+    return session.selected_theme
 
 
 def _material(session: Session) -> tuple[str, Theme, list[ResearchItem], list[str]]:
     """What a later step is made from: notes and theme without the unticked items, the kept items."""
-    dropped = dropped_research(session)
+    research = session.current_research
+    kept = research.kept_items if research else []
+    dropped = [item.text for item in research.dropped_items] if research else []
     notes = selection.without(session.brain_dump.raw_content, dropped)
-    return notes, selection.theme_without(selected_theme(session), dropped), kept_research(session), dropped
+    return notes, selection.theme_without(selected_theme(session), dropped), kept, dropped
 
 
 def chosen_outline(session: Session) -> Outline:
     outline = session.current_outline
-    if not outline or outline.chosen_outline is None:
+    if outline is None or outline.chosen_outline is None:
         raise InputError("No outline is chosen for this session yet.", fix="Go to Outline and pick one.")
-    return Outline.model_validate(outline.chosen_outline)
+    return outline.chosen_outline
 
 
-def _plain_text(markdown: str) -> str:
-    text = re.sub(r"[#*_>`\[\]]|\(https?://[^)]*\)", "", markdown)
-    return " ".join(text.split())
-
-
-def image_prompt(session: Session, limit: int = 400) -> str:
-    """A starting prompt for the session's image: its title and the draft's opening (or the theme's summary)."""
-    parts = [session.title]
-    if session.current_draft:
-        body = [p for p in session.current_draft.markdown.split("\n\n") if p.strip() and not p.lstrip().startswith("#")]
-        if body:
-            parts.append(_plain_text(body[0]))
-    elif session.selected_theme:
-        parts.append(str(session.selected_theme.get("summary", "")))
-    prompt = "Editorial illustration: " + ". ".join(p.strip().rstrip(".") for p in parts if p.strip())
-    return prompt if len(prompt) <= limit else prompt[: limit - 1].rsplit(" ", 1)[0] + "…"
+def _drain(chunks: Iterator[str]) -> None:
+    for _ in chunks:
+        pass
 
 
 class Pipeline:
@@ -85,6 +59,10 @@ class Pipeline:
         """Save the brain dump as a new session (status brain_dump), before any generation."""
         return self.sessions.create(raw_content, create_token=create_token)
 
+    def complete(self, session_id: object, step: str) -> None:
+        """Step `step` is done: the session reaches the status it opens (never moves back)."""
+        self.sessions.advance(session_id, steps.opens(step))
+
     def extract_themes(self, session_id: object) -> ThemeSet:
         session = self.sessions.get(session_id)
         result = self.generator.themes(session.brain_dump.raw_content, self.options)
@@ -93,10 +71,11 @@ class Pipeline:
 
     def choose_theme(self, session_id: object, theme_id: str) -> None:
         session = self.sessions.get(session_id)
-        theme = next((t for t in session.brain_dump.themes if t.get("id") == theme_id), None)
+        theme = next((t for t in session.brain_dump.themes if t.id == theme_id), None)
         if theme is None:
             raise InputError("That theme is not one of this session's themes.", fix="Pick one of the themes listed.")
         self.sessions.choose_theme(session.id, theme)
+        self.complete(session.id, "create")
 
     def research(self, session_id: object) -> Research:
         session = self.sessions.get(session_id)
@@ -110,11 +89,12 @@ class Pipeline:
         notes, theme, kept, _ = _material(session)
         result = self.generator.outlines(notes, theme, kept, self.options)
         self.sessions.save_outline_options(session.id, result.outlines, model_used=result.model_used, usage=result.usage)
-        self.sessions.advance(session.id, "outline")
+        self.complete(session.id, "research")
         return result
 
     def choose_outline(self, session_id: object, index: int, edited: Outline | None = None) -> None:
         self.sessions.choose_outline(session_id, index, edited=edited)
+        self.complete(session_id, "outline")
 
     def draft_stream(self, session_id: object) -> DraftStream:
         session = self.sessions.get(session_id)
@@ -155,8 +135,25 @@ class Pipeline:
         return self.sessions.save_draft_text(session_id, stream.text, version=stream.version,
                                              model_used=stream.model_used, usage=stream.usage)
 
-    def write_draft(self, session_id: object) -> int:
-        return self.save_generated_draft(session_id, self.draft_stream(session_id))
+    def write_draft(self, session_id: object, stream: DraftStream | None = None, *,
+                    show: Callable[[Iterator[str]], object] = _drain, every: float = 1.0) -> DraftStream:
+        """The draft step: stream it (`show` puts the chunks on a screen, e.g. `st.write_stream`), checkpointed
+        about every `every` seconds; save it (partial when the model did not finish); open Outputs. On failure
+        what was written is kept as a partial version (`stream.version`) and the error is raised."""
+        stream = stream if stream is not None else self.draft_stream(session_id)
+        try:
+            show(self.checkpointed(session_id, stream, every))
+            stream.version = self.save_generated_draft(session_id, stream)
+        except AppError:
+            try:
+                stream.version = self.keep_partial_draft(session_id, stream)
+            except AppError:  # the database itself failed: the last checkpoint is what is kept
+                pass
+            if stream.version is not None:
+                self.complete(session_id, "draft")
+            raise
+        self.complete(session_id, "draft")
+        return stream
 
     def outputs(self, session_id: object, formats: Iterable[str]) -> dict:
         formats = list(formats)
@@ -169,7 +166,7 @@ class Pipeline:
         for fmt, out in results.items():
             self.sessions.save_output(session.id, fmt, out.content, metadata=out.model_dump(mode="json"),
                                       model_used=out.model_used, usage=out.usage)
-        self.sessions.advance(session.id, "completed")
+        self.complete(session.id, "outputs")
         return results
 
 

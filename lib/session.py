@@ -9,21 +9,21 @@ malformed id, an unknown one and another user's.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any, Iterable
 
 import psycopg
 from psycopg.types.json import Jsonb
+from pydantic import TypeAdapter
 
 from lib.db import Database
 from lib.errors import InputError, SessionNotFound
-from lib.generate.models import count_words
+from lib.generate.models import Outline, ResearchItem, Theme, count_words
+from lib.steps import STATUSES
 from lib.session_data import (
     BrainDump, DraftVersion, OutlineVersion, Output, RenameResult, ResearchVersion, Session, SessionSummary,
 )
 from lib.versions import Base, SaveResult, save_edit, version_row
 
-STATUSES = ("brain_dump", "research", "outline", "draft", "outputs", "completed")
 DEFAULT_TITLE = "Untitled session"
 
 
@@ -52,8 +52,8 @@ def _json(value: Any) -> Jsonb:
     return Jsonb(_plain(value))
 
 
-def _time(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) else value
+# What the hook stores is validated as the type it is loaded as, so a load never meets data it cannot read.
+_THEMES, _ITEMS, _OUTLINES = TypeAdapter(list[Theme]), TypeAdapter(list[ResearchItem]), TypeAdapter(list[Outline])
 
 
 def provisional_title(raw_content: str, limit: int = 60) -> str:
@@ -89,9 +89,8 @@ where s.id = %s
 """
 
 
-def _rows(cls, rows: list[dict]):
-    return [cls(**{**row, "created_at": _time(row["created_at"]), "updated_at": _time(row["updated_at"]),
-                   "editor": uuid.UUID(row["editor"]) if row["editor"] else None}) for row in rows]
+# The loaded row, JSON versions and all, becomes typed step data in one validation.
+_SESSION = TypeAdapter(Session)
 
 
 class Sessions:
@@ -109,21 +108,7 @@ class Sessions:
             row = conn.execute(_LOAD, [sid]).fetchone()
         if row is None:
             raise SessionNotFound(session_id)
-        return Session(
-            id=row["id"],
-            user_id=row["user_id"],
-            title=row["title"],
-            status=row["status"],
-            selected_theme=row["selected_theme"],
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-            title_edited=row["title_edited"],
-            brain_dumps=_rows(BrainDump, row["brain_dumps"]),
-            research=_rows(ResearchVersion, row["research"]),
-            outlines=_rows(OutlineVersion, row["outlines"]),
-            drafts=_rows(DraftVersion, row["drafts"]),
-            outputs=_rows(Output, row["outputs"]),
-        )
+        return _SESSION.validate_python(row)
 
     def every_id(self) -> list[uuid.UUID]:
         """The ids of all of this user's sessions, oldest first (for an export of everything)."""
@@ -176,25 +161,30 @@ class Sessions:
                              [sid, text])
         return self.get(sid)
 
-    def _touch(self, conn: psycopg.Connection, session_id: object, status: str | None = None) -> uuid.UUID:
-        """Mark activity, move the status forward (never back), lock the row; or not found."""
+    def _touch(self, conn: psycopg.Connection, session_id: object) -> uuid.UUID:
+        """Mark activity and lock the row (so version numbers never collide); or not found."""
         sid = parse_session_id(session_id)
-        if status is not None and status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        row = conn.execute(
-            "update public.content_sessions set updated_at = now(),"
-            " status = case when array_position(%(statuses)s::text[], %(status)s::text) > array_position(%(statuses)s::text[], status)"
-            "   then %(status)s::text else status end"
-            " where id = %(sid)s returning id",
-            {"sid": sid, "status": status, "statuses": list(STATUSES)},
-        ).fetchone()
+        row = conn.execute("update public.content_sessions set updated_at = now() where id = %s returning id",
+                           [sid]).fetchone()
         if row is None:
             raise SessionNotFound(session_id)
         return sid
 
     def advance(self, session_id: object, status: str) -> None:
+        """Move the status forward to `status` (never back). Only `Pipeline.complete` calls this (lib/steps.py)."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        sid = parse_session_id(session_id)
         with self.db.as_user(self.user_id) as conn:
-            self._touch(conn, session_id, status)
+            row = conn.execute(
+                "update public.content_sessions set updated_at = now(),"
+                " status = case when array_position(%(statuses)s::text[], %(status)s::text)"
+                "   > array_position(%(statuses)s::text[], status) then %(status)s::text else status end"
+                " where id = %(sid)s returning id",
+                {"sid": sid, "status": status, "statuses": list(STATUSES)},
+            ).fetchone()
+        if row is None:
+            raise SessionNotFound(session_id)
 
     def rename(self, session_id: object, title: str, *, expected: str | None = None) -> RenameResult:
         """A title the user gives; with `expected` (the title their screen showed) only if nobody renamed it since."""
@@ -238,22 +228,22 @@ class Sessions:
         """Which research items the user keeps: only these reach the outline, the draft and the outputs."""
         return self.edit(session_id, "research", {"kept_item_ids": _json(list(dict.fromkeys(kept_item_ids)))}, **kw)
 
-    def edit_outline(self, session_id: object, options: list[Any], index: int, **kw) -> SaveResult:
+    def edit_outline(self, session_id: object, options: Iterable[Outline], index: int, **kw) -> SaveResult:
         """The outline options as the user edited them, and the one they chose."""
-        options = _plain(list(options))
+        options = _OUTLINES.validate_python(_plain(list(options)))
         if not 0 <= index < len(options):
             raise InputError("That outline option does not exist.", fix="Pick one of the options listed.")
         return self.edit(session_id, "outline", {"options": _json(options), "chosen_index": index,
                                                  "chosen_outline": _json(options[index])}, **kw)
 
-    def choose_outline(self, session_id: object, index: int, *, edited: Any = None, **kw) -> SaveResult:
+    def choose_outline(self, session_id: object, index: int, *, edited: Outline | None = None, **kw) -> SaveResult:
         """Pick one of the current options (`edited`: the user's changed copy of it)."""
         current = self.get(session_id).current_outline
         if current is None:
             raise InputError("There is no outline to choose from yet.", fix="Generate the outline options first.")
         options = list(current.options)
         if edited is not None and 0 <= index < len(options):
-            options[index] = _plain(edited)
+            options[index] = edited
         kw.setdefault("base", current.base)
         return self.edit_outline(session_id, options, index, **kw)
 
@@ -269,9 +259,10 @@ class Sessions:
                          output_type=output_type, **kw)
 
     # -- what the generator makes: always a new version ---------------------------------------
-    def save_themes(self, session_id: object, themes: Iterable[Any], *, model_used: str | None = None, usage: Any = None) -> int:
+    def save_themes(self, session_id: object, themes: Iterable[Theme], *, model_used: str | None = None,
+                    usage: Any = None) -> int:
         """Themes for the current notes; when those already have themes, the same notes become a new version."""
-        values = {"themes": _json(list(themes)), "model_used": model_used, "usage": _json(usage or {})}
+        values = {"themes": _json(_THEMES.validate_python(_plain(list(themes)))), "model_used": model_used, "usage": _json(usage or {})}
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
             row = conn.execute(
@@ -288,42 +279,45 @@ class Sessions:
                 " from public.content_brain_dumps where session_id = %(sid)s order by version desc limit 1"
                 " returning version", {**values, "sid": sid}).fetchone()["version"]
 
-    def choose_theme(self, session_id: object, theme: Any) -> None:
-        """The chosen theme opens the research step and names the session, unless the user named it."""
-        theme = _plain(theme)
-        title = str(theme.get("title") or "").strip()[:200] or DEFAULT_TITLE
+    def choose_theme(self, session_id: object, theme: Theme) -> None:
+        """The chosen theme names the session, unless the user named it."""
+        theme = Theme.model_validate(_plain(theme))
+        title = theme.title.strip()[:200] or DEFAULT_TITLE
         with self.db.as_user(self.user_id) as conn:
-            sid = self._touch(conn, session_id, "research")
+            sid = self._touch(conn, session_id)
             conn.execute(
                 "update public.content_sessions set selected_theme = %s,"
                 " title = case when title_edited then title else %s end where id = %s", [_json(theme), title, sid]
             )
 
     def save_research(
-        self, session_id: object, theme: Any, items: Iterable[Any], *, kept_item_ids: Iterable[str] | None = None,
+        self, session_id: object, theme: Theme, items: Iterable[ResearchItem], *, kept_item_ids: Iterable[str] | None = None,
         model_used: str | None = None, usage: Any = None,
     ) -> int:
         """A new research version (earlier ones are kept). All items are kept unless told otherwise."""
-        items = _plain(list(items))
-        kept = list(kept_item_ids) if kept_item_ids is not None else [i["id"] for i in items if isinstance(i, dict) and "id" in i]
+        items = _ITEMS.validate_python(_plain(list(items)))
+        kept = list(kept_item_ids) if kept_item_ids is not None else [i.id for i in items]
+        theme = Theme.model_validate(_plain(theme))
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
             return self._insert_version(conn, "content_research", sid, {
                 "theme": _json(theme), "items": _json(items), "kept_item_ids": _json(kept),
                 "model_used": model_used, "usage": _json(usage or {})})
 
-    def save_outline_options(self, session_id: object, options: Iterable[Any], *, model_used: str | None = None, usage: Any = None) -> int:
+    def save_outline_options(self, session_id: object, options: Iterable[Outline], *, model_used: str | None = None,
+                             usage: Any = None) -> int:
+        options = _OUTLINES.validate_python(_plain(list(options)))
         with self.db.as_user(self.user_id) as conn:
             sid = self._touch(conn, session_id)
             return self._insert_version(conn, "content_outlines", sid, {
-                "options": _json(list(options)), "model_used": model_used, "usage": _json(usage or {})})
+                "options": _json(options), "model_used": model_used, "usage": _json(usage or {})})
 
     def save_draft(
         self, session_id: object, markdown: str, *, source: str = "generated", model_used: str | None = None, usage: Any = None
     ) -> int:
         """A generated (or partial) draft, as a new version; returns its number."""
         with self.db.as_user(self.user_id) as conn:
-            sid = self._touch(conn, session_id, "outputs")
+            sid = self._touch(conn, session_id)
             return self._insert_version(conn, "content_drafts", sid, {
                 "markdown": markdown, "word_count": count_words(markdown), "source": source,
                 "model_used": model_used, "usage": _json(usage or {})})
@@ -337,7 +331,7 @@ class Sessions:
         if version is None:
             return self.save_draft(session_id, markdown, source=source, model_used=model_used, usage=usage)
         with self.db.as_user(self.user_id) as conn:
-            sid = self._touch(conn, session_id, "outputs" if source == "generated" else None)
+            sid = self._touch(conn, session_id)
             row = conn.execute(
                 "update public.content_drafts set markdown = %s, word_count = %s, source = %s, model_used = %s,"
                 " usage = %s, revision = revision + 1, updated_at = now()"

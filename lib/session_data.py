@@ -1,4 +1,8 @@
-"""What a loaded session holds: the session row and every version of every step, oldest first."""
+"""What a loaded session holds: the session row and every version of every step, oldest first.
+
+Step data has one type end to end: the themes, research items and outlines a session holds are the
+same Pydantic models the generators return (`lib.generate.models`), validated once when loaded.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lib.generate.models import Outline, ResearchItem, Theme, Usage
 from lib.versions import Base
 
 
@@ -21,7 +26,7 @@ class Versioned:
     conflict: bool
     restored_from: int | None
     model_used: str | None
-    usage: dict
+    usage: Usage
     created_at: datetime
     updated_at: datetime
 
@@ -37,31 +42,31 @@ class Versioned:
 @dataclass(frozen=True)
 class BrainDump(Versioned):
     raw_content: str
-    themes: list[dict]
+    themes: list[Theme]
 
 
 @dataclass(frozen=True)
 class ResearchVersion(Versioned):
-    theme: dict
-    items: list[dict]
+    theme: Theme
+    items: list[ResearchItem]
     kept_item_ids: list[str]
 
     @property
-    def kept_items(self) -> list[dict]:
+    def kept_items(self) -> list[ResearchItem]:
         kept = set(self.kept_item_ids)
-        return [item for item in self.items if item.get("id") in kept]
+        return [item for item in self.items if item.id in kept]
 
     @property
-    def dropped_items(self) -> list[dict]:
+    def dropped_items(self) -> list[ResearchItem]:
         kept = set(self.kept_item_ids)
-        return [item for item in self.items if item.get("id") not in kept]
+        return [item for item in self.items if item.id not in kept]
 
 
 @dataclass(frozen=True)
 class OutlineVersion(Versioned):
-    options: list[dict]
+    options: list[Outline]
     chosen_index: int | None
-    chosen_outline: dict | None
+    chosen_outline: Outline | None
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ class Session:
     title: str
     title_edited: bool
     status: str
-    selected_theme: dict | None
+    selected_theme: Theme | None
     created_at: datetime
     updated_at: datetime
     brain_dumps: list[BrainDump] = field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
+from lib.generate.models import Theme
 from lib.session import Sessions
 from tests.helpers import APP
 
@@ -10,7 +11,9 @@ def test_home_lists_recent_sessions_from_the_database(app, db, user):
     sessions = Sessions(db, user)
     older = sessions.create("Notes about <b>pricing</b> pages").id
     sessions.create("Notes about onboarding emails")
-    sessions.choose_theme(older, {"title": "Pricing pages that convert"})  # newest activity now
+    sessions.choose_theme(older, Theme(title="Pricing pages that convert", summary="What converts", angle="practical",
+                                       key_points=[]))
+    sessions.advance(older, "research")  # newest activity now: what choosing the theme does (lib/steps.py)
 
     app.run()
     assert not app.exception

@@ -72,8 +72,8 @@ def test_outline_edits_survive_switching_options(app, pipeline):
     app.radio[0].set_value(0).run()
     assert editor(app, ":title-0").value == "My own title"
     outline = pipeline.sessions.get(sid).current_outline
-    assert outline.options[0]["title"] == "My own title" and outline.options[0]["call_to_action"] == "Write back to me"
-    assert outline.chosen_outline["title"] == "My own title"
+    assert outline.options[0].title == "My own title" and outline.options[0].call_to_action == "Write back to me"
+    assert outline.chosen_outline.title == "My own title"
 
 
 def test_an_outline_without_sections_is_refused_with_the_fix(app, pipeline):
@@ -123,7 +123,7 @@ def test_rename_from_a_pipeline_page_and_from_history(app, pipeline, db, user):
     app.text_input(key=f"rename-history-{sid}").input("Zeppelin launch notes").run()
     assert pipeline.sessions.get(sid).title == "Zeppelin launch notes"
     assert [r.title for r in history_page(db, user, HistoryFilter(query="zeppelin")).rows] == ["Zeppelin launch notes"]
-    pipeline.choose_theme(sid, pipeline.sessions.get(sid).brain_dump.themes[1]["id"])
+    pipeline.choose_theme(sid, pipeline.sessions.get(sid).brain_dump.themes[1].id)
     assert pipeline.sessions.get(sid).title == "Zeppelin launch notes"  # a chosen theme keeps the user's title
 
 

@@ -233,7 +233,7 @@ def test_a_cut_draft_is_saved_as_partial(pipeline, monkeypatch):
         stream.finish_reason = "length"
 
     monkeypatch.setattr(pipeline, "draft_stream", lambda session_id: DraftStream(produce, model_used="m"))
-    version = pipeline.write_draft(sid)
+    version = pipeline.write_draft(sid).version
     draft = pipeline.sessions.get(sid).current_draft
     assert draft.version == version and draft.source == "partial" and draft.markdown.startswith("# Half a draft")
 

@@ -76,7 +76,7 @@ def test_session_detail_shows_every_step_and_its_images(app, finished):
     for label in ("Brain dump · 1 version", "Research · 1 version", "Outline · 2 versions", "Draft · 1 version",
                   "LinkedIn post · 1 version"):
         assert label in expanders, (label, expanders)
-    assert any(session.selected_theme["title"] in m.value for m in app.markdown)
+    assert any(session.selected_theme.title in m.value for m in app.markdown)
     assert image_urls(app) == [image.thumbnail["public_url"]]
     assert {"Export Markdown", "Export ZIP"} <= {b.label for b in app.download_button}
 

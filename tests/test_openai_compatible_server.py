@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from lib.generate.models import Usage
 from lib.session import Sessions
 from tests.helpers import open_page
 
@@ -72,8 +73,8 @@ def test_themes_come_from_the_compatible_server_and_are_saved_with_model_and_usa
     assert "remote teams: async writing" in json.dumps(sent["body"]["messages"])
 
     saved = Sessions(db, user).get(app.query_params["session_id"]).brain_dump
-    assert [t["title"] for t in saved.themes] == [t["title"] for t in THEMES["themes"]]
+    assert [t.title for t in saved.themes] == [t["title"] for t in THEMES["themes"]]
     assert saved.model_used == "llama3.1:8b"
-    assert saved.usage == {"prompt_tokens": 321, "completion_tokens": 123, "total_tokens": 444}
+    assert saved.usage == Usage(prompt_tokens=321, completion_tokens=123, total_tokens=444)
     assert [r.options for r in app.radio][0] == [t["title"] for t in THEMES["themes"]]
     assert "local-key-not-shown" not in " ".join(str(e.value) for e in app.markdown)

@@ -54,8 +54,8 @@ def researched(pipeline) -> uuid.UUID:
 
 def untick(pipeline, sid, texts) -> None:
     research = pipeline.sessions.get(sid).current_research
-    assert set(texts) <= {i["text"] for i in research.items}, "the notes no longer yield these items"
-    kept = [i["id"] for i in research.items if i["text"] not in texts]
+    assert set(texts) <= {i.text for i in research.items}, "the notes no longer yield these items"
+    kept = [i.id for i in research.items if i.text not in texts]
     pipeline.sessions.keep_research_items(sid, kept, base=research.base, editor=uuid.uuid4())
 
 
@@ -70,7 +70,7 @@ def later_steps(pipeline, sid, *, untick_after_outline=False) -> dict[str, str]:
     pipeline.write_draft(sid)
     pipeline.outputs(sid, OUTPUT_FORMATS)
     s = pipeline.sessions.get(sid)
-    texts = {f"outline option {n}": json.dumps(o) for n, o in enumerate(s.current_outline.options)}
+    texts = {f"outline option {n}": o.model_dump_json() for n, o in enumerate(s.current_outline.options)}
     texts["draft"] = s.current_draft.markdown
     for fmt, out in s.current_outputs.items():
         texts[fmt] = out.content + json.dumps(out.metadata)
@@ -197,13 +197,13 @@ def test_a_long_unticked_sentence_reaches_no_outline_draft_or_output(pipeline):
     pipeline.choose_theme(sid, theme.id)
     pipeline.research(sid)
     research = pipeline.sessions.get(sid).current_research
-    pipeline.sessions.keep_research_items(sid, [i["id"] for i in research.items if "14 to 5" not in i["text"]])
-    assert any("14 to 5" in i["text"] for i in pipeline.sessions.get(sid).current_research.dropped_items)
+    pipeline.sessions.keep_research_items(sid, [i.id for i in research.items if "14 to 5" not in i.text])
+    assert any("14 to 5" in i.text for i in pipeline.sessions.get(sid).current_research.dropped_items)
     pipeline.outlines(sid)
     pipeline.choose_outline(sid, 1)
     pipeline.write_draft(sid)
     pipeline.outputs(sid, OUTPUT_FORMATS)
     s = pipeline.sessions.get(sid)
-    texts = {f"outline option {n}": json.dumps(o) for n, o in enumerate(s.current_outline.options)}
+    texts = {f"outline option {n}": o.model_dump_json() for n, o in enumerate(s.current_outline.options)}
     texts.update({"draft": s.current_draft.markdown, **{f: o.content for f, o in s.current_outputs.items()}})
     assert [name for name, text in texts.items() if "14 to 5" in text] == []

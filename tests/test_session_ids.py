@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from lib.errors import AppError, SessionNotFound
+from lib.generate.models import Outline, Theme
 from lib.session import Sessions
 
 BAD_IDS = ["", "   ", "not-a-uuid", "1234", "'; drop table content_sessions; --", "<script>x</script>",
@@ -43,15 +44,19 @@ def test_unknown_id(alice):
     assert_not_found(lambda: alice.delete(uuid.uuid4()))
 
 
+THEME = Theme(title="x", summary="y", angle="z", key_points=[])
+OUTLINE = Outline(structure="x", title="x", hook="y", sections=[], call_to_action="z")
+
+
 def test_another_users_id_is_not_found_and_untouched(alice, bob):
     sid = alice.create("Alice's notes").id
     before = alice.get(sid)
     for call in [
         lambda: bob.get(sid),
         lambda: bob.get(str(sid).upper()),
-        lambda: bob.save_themes(sid, [{"title": "x"}]),
-        lambda: bob.choose_theme(sid, {"title": "x"}),
-        lambda: bob.save_research(sid, {}, []),
+        lambda: bob.save_themes(sid, [THEME]),
+        lambda: bob.choose_theme(sid, THEME),
+        lambda: bob.save_research(sid, THEME, []),
         lambda: bob.keep_research_items(sid, []),
         lambda: bob.save_outline_options(sid, []),
         lambda: bob.choose_outline(sid, 0),
@@ -62,7 +67,7 @@ def test_another_users_id_is_not_found_and_untouched(alice, bob):
         lambda: bob.edit_brain_dump(sid, "x"),
         lambda: bob.edit_draft(sid, "x"),
         lambda: bob.edit_output(sid, "linkedin", "x"),
-        lambda: bob.edit_outline(sid, [{"title": "x"}], 0),
+        lambda: bob.edit_outline(sid, [OUTLINE], 0),
         lambda: bob.restore(sid, "draft", 1),
         lambda: bob.delete(sid),
     ]:

@@ -33,11 +33,11 @@ def test_research_versions(app, pipeline):
     sessions = pipeline.sessions
     first = sessions.get(sid).current_research
     dropped = first.items[0]
-    sessions.keep_research_items(sid, [i["id"] for i in first.items[1:]])
+    sessions.keep_research_items(sid, [i.id for i in first.items[1:]])
     open_page(app, "app_pages/research.py", sid)
     assert "Versions (2)" in [e.label for e in app.expander]
     app.selectbox(key=f"research-{sid}:history").set_value(2).run()
-    assert "~~_" in shown(app) and dropped["text"] in shown(app)  # the unticked item, struck through
+    assert "~~_" in shown(app) and dropped.text in shown(app)  # the unticked item, struck through
     restore_on(app, f"research-{sid}:history", 1)
     research = sessions.get(sid).research
     assert len(research) == 3 and research[-1].kept_item_ids == first.kept_item_ids
@@ -51,12 +51,12 @@ def test_outline_versions(app, pipeline):
     sessions = pipeline.sessions
     pipeline.outlines(sid)  # v3, generated again
     open_page(app, "app_pages/outline.py", sid)
-    chosen_title = sessions.get(sid).outlines[1].chosen_outline["title"]
+    chosen_title = sessions.get(sid).outlines[1].chosen_outline.title
     app.selectbox(key=f"outline-{sid}:history").set_value(2).run()
     assert "✓ chosen" in shown(app)
     restore_on(app, f"outline-{sid}:history", 2)
     outline = sessions.get(sid).current_outline
-    assert outline.version == 4 and outline.restored_from == 2 and outline.chosen_outline["title"] == chosen_title
+    assert outline.version == 4 and outline.restored_from == 2 and outline.chosen_outline.title == chosen_title
 
 
 def test_draft_versions(app, pipeline):

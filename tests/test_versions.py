@@ -12,6 +12,7 @@ from typing import Callable
 import pytest
 
 from lib.errors import InputError, SessionNotFound
+from lib.generate.models import Outline, ResearchItem, Theme
 from lib.session import Sessions
 from lib.versions import STEPS, Base
 
@@ -21,10 +22,13 @@ THEMES = [{"title": "Async beats meetings", "summary": "Write it down", "angle":
           {"title": "Docs first", "summary": "How to start", "angle": "how-to", "key_points": ["b"]}]
 # Research items whose ids are the words the tests "type": a research edit keeps one item.
 ITEMS = [{"id": w, "kind": "insight", "text": f"{w.title()} is an insight."} for w in WORDS]
-OUTLINES = [{"title": "Kill the standup", "hook": "What if", "sections": [{"heading": "A", "points": ["x"]}],
+OUTLINES = [{"structure": "problem-solution", "title": "Kill the standup", "hook": "What if", "sections": [{"heading": "A", "points": ["x"]}],
              "call_to_action": "Try it"},
-            {"title": "Docs first", "hook": "Step one", "sections": [{"heading": "B", "points": ["y"]}],
+            {"structure": "how-to", "title": "Docs first", "hook": "Step one", "sections": [{"heading": "B", "points": ["y"]}],
              "call_to_action": "Start"}]
+# Step data is typed: what a test saves is what it reads back.
+THEMES, ITEMS, OUTLINES = ([Model.model_validate(x) for x in xs] for Model, xs in
+                           ((Theme, THEMES), (ResearchItem, ITEMS), (Outline, OUTLINES)))
 A, B = uuid.UUID(int=0xA), uuid.UUID(int=0xB)  # two browser tabs
 
 
@@ -54,8 +58,8 @@ RESEARCH = Step("research", lambda s, sid: s.save_research(sid, THEMES[0], ITEMS
                 lambda s, sid, text, **kw: s.keep_research_items(sid, [text], **kw),
                 lambda session: session.research, lambda v: ",".join(v.kept_item_ids))
 OUTLINE = Step("outline", lambda s, sid: s.save_outline_options(sid, OUTLINES),
-               lambda s, sid, text, **kw: s.edit_outline(sid, [{**OUTLINES[0], "title": text}, OUTLINES[1]], 0, **kw),
-               lambda session: session.outlines, lambda v: (v.chosen_outline or {}).get("title"))
+               lambda s, sid, text, **kw: s.edit_outline(sid, [OUTLINES[0].model_copy(update={"title": text}), OUTLINES[1]], 0, **kw),
+               lambda session: session.outlines, lambda v: v.chosen_outline.title if v.chosen_outline else None)
 # The brain dump's "generated" state: themes were extracted from it.
 BRAIN_DUMP = Step("brain_dump", lambda s, sid: s.save_themes(sid, THEMES),
                   lambda s, sid, text, **kw: s.edit_brain_dump(sid, text, **kw),
@@ -423,7 +427,7 @@ def test_choose_theme_names_the_session_until_the_user_renames_it(sessions):
     sid = sessions.create(NOTES).id
     sessions.choose_theme(sid, THEMES[0])
     s = sessions.get(sid)
-    assert (s.title, s.title_edited) == (THEMES[0]["title"], False)
+    assert (s.title, s.title_edited) == (THEMES[0].title, False)
     sessions.rename(sid, "Mine", expected=s.title)
     sessions.choose_theme(sid, THEMES[1])
     s = sessions.get(sid)

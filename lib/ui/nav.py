@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from lib.pipeline import RESUME_STEP
-from lib.session import STATUSES
+from lib import steps
+from lib.steps import PIPELINE, STATUSES
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,11 @@ class PageInfo:
 
 PAGES = {p.key: p for p in [
     PageInfo("home", "app_pages/home.py", "Home", ":material/home:"),
-    PageInfo("create", "app_pages/create.py", "Create", ":material/edit_note:"),
-    PageInfo("research", "app_pages/research.py", "Research", ":material/travel_explore:"),
-    PageInfo("outline", "app_pages/outline.py", "Outline", ":material/format_list_numbered:"),
-    PageInfo("draft", "app_pages/draft.py", "Draft", ":material/article:"),
-    PageInfo("outputs", "app_pages/outputs.py", "Outputs", ":material/share:"),
+    *(PageInfo(step.key, f"app_pages/{step.key}.py", step.title, step.icon) for step in steps.STEPS),
     PageInfo("history", "app_pages/history.py", "History", ":material/history:"),
     PageInfo("session", "app_pages/session.py", "Session", ":material/folder_open:"),
     PageInfo("gallery", "app_pages/gallery.py", "Gallery", ":material/photo_library:"),
 ]}
-PIPELINE = ("create", "research", "outline", "draft", "outputs")
 
 
 def navigation() -> st.navigation:
@@ -56,13 +51,7 @@ def go(key: str, session_id=None) -> None:
 
 
 def resume_key(status: str) -> str:
-    return RESUME_STEP.get(status, "create")
-
-
-def reached(status: str) -> set[str]:
-    """Pipeline pages a session with this status may open."""
-    furthest = PIPELINE.index(resume_key(status))
-    return set(PIPELINE[: furthest + 1])
+    return steps.resume_step(status).key
 
 
 def sidebar_menu(session_id=None) -> None:
@@ -80,11 +69,10 @@ def sidebar_menu(session_id=None) -> None:
 
 def stepper(session) -> None:
     """The session's five steps as links; done and current ones open, later ones greyed out."""
-    open_steps = reached(session.status)
-    current = resume_key(session.status)
+    open_steps = steps.reached(session.status)
     cols = st.columns(len(PIPELINE))
     for i, (col, key) in enumerate(zip(cols, PIPELINE)):
-        mark = "✓ " if PIPELINE.index(key) < PIPELINE.index(current) or session.status == "completed" else ""
+        mark = "✓ " if steps.done(session.status, key) else ""
         with col:
             link(key, session.id, label=f"{mark}{i + 1}. {PAGES[key].title}", disabled=key not in open_steps)
 

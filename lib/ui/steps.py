@@ -6,6 +6,7 @@ from typing import Callable
 
 import streamlit as st
 
+from lib import steps
 from lib.errors import AppError
 from lib.ui.context import require_session, shown_errors
 from lib.ui.nav import go, link, stepper
@@ -59,11 +60,13 @@ def _confirm(label: str, edited: str, flag: str) -> None:
         st.rerun()
 
 
-def needs(step_key: str, message: str, session_id) -> None:
-    """This page needs an earlier step: say which, link to it, stop."""
-    st.info(message, icon=":material/info:")
-    link(step_key, session_id, label=f"Go to {step_key.title()}")
-    st.stop()
+def needs(session, key: str) -> None:
+    """Stop with a link back when step `key` lacks what an earlier step provides (the rule: lib/steps.py)."""
+    step = steps.unmet(session, key)
+    if step is not None:
+        st.info(step.missing, icon=":material/info:")
+        link(step.back, session.id, label=f"Go to {steps.BY_KEY[step.back].title}")
+        st.stop()
 
 
 def next_button(label: str, target: str, session_id, save: Callable[[], object] | None = None) -> None:
@@ -84,9 +87,12 @@ def session_header(ctx, session) -> None:
     stepper(session)
 
 
-def step_page(ctx, title: str):
-    """A pipeline page's top: its title, the session from the URL (or a friendly stop), the step links."""
-    st.title(title)
+def step_page(ctx, key: str, *, title: bool = True):
+    """A pipeline page's top: its title, the session from the URL (or a friendly stop), the step links; then a
+    stop with a link back when an earlier step is missing."""
+    if title:
+        st.title(steps.BY_KEY[key].title)
     session = require_session(ctx)
     session_header(ctx, session)
+    needs(session, key)
     return session

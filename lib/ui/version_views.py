@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, Outline
+from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS
 from lib.outline_text import sections_to_text
 from lib.session_data import BrainDump, DraftVersion, OutlineVersion, Output, ResearchVersion
 
@@ -12,23 +12,20 @@ from lib.session_data import BrainDump, DraftVersion, OutlineVersion, Output, Re
 def brain_dump(v: BrainDump) -> None:
     st.text(v.raw_content)
     if v.themes:
-        st.caption("Themes: " + " · ".join(t.get("title", "") for t in v.themes))
+        st.caption("Themes: " + " · ".join(t.title for t in v.themes))
 
 
 def research(v: ResearchVersion) -> None:
     kept = set(v.kept_item_ids)
-    st.markdown("\n".join(f"- {'✓' if i.get('id') in kept else '✗ ~~'}"
-                          f"_{RESEARCH_KIND_LABELS.get(i.get('kind'), '')}_: {i.get('text', '')}"
-                          f"{'' if i.get('id') in kept else '~~'}{' ⚠️ verify' if i.get('verify') else ''}"
-                          for i in v.items))
+    st.markdown("\n".join(f"- {'✓' if i.id in kept else '✗ ~~'}_{RESEARCH_KIND_LABELS.get(i.kind, '')}_: {i.text}"
+                          f"{'' if i.id in kept else '~~'}{' ⚠️ verify' if i.verify else ''}" for i in v.items))
 
 
 def outline(v: OutlineVersion) -> None:
     for i, option in enumerate(v.options):
         chosen = " ✓ chosen" if i == v.chosen_index else ""
-        parsed = Outline.model_validate(option)
-        st.markdown(f"**{i + 1}. {parsed.title}**{chosen}\n\n_Hook:_ {parsed.hook}\n\n{sections_to_text(parsed)}\n\n"
-                    f"_Call to action:_ {parsed.call_to_action}")
+        st.markdown(f"**{i + 1}. {option.title}**{chosen}\n\n_Hook:_ {option.hook}\n\n{sections_to_text(option)}\n\n"
+                    f"_Call to action:_ {option.call_to_action}")
 
 
 def draft(v: DraftVersion) -> None:
