@@ -4,7 +4,9 @@ import streamlit as st
 
 from lib.pipeline import new_create_token
 from lib.ui import version_views as views
-from lib.ui.context import app_context, require_session, session_id_param, shown_errors
+from lib.ui.context import app_context
+from lib.ui.session_url import require_session, session_id_param
+from lib.ui.shown_errors import shown_errors
 from lib.ui.editing import Edit, editor_id, version_history
 from lib.ui.steps import next_button, run_step, session_header, step_button
 from lib.ui.uploads import read_uploads, show_uploads, with_uploads
@@ -34,7 +36,7 @@ if session_id_param() is None:
         st.rerun()
     st.stop()
 
-session = require_session(ctx)
+session = require_session(ctx.sessions)
 session_header(ctx, session)
 sessions = ctx.sessions
 notes = session.brain_dump

@@ -5,7 +5,8 @@ from collections import Counter
 import streamlit as st
 
 from lib.gallery import STANDALONE, GalleryFilter, gallery_choices, gallery_page
-from lib.ui.context import app_context, shown_errors
+from lib.ui.context import app_context
+from lib.ui.shown_errors import shown_errors
 from lib.ui.image_grid import image_grid
 from lib.ui.pager import current_cursor, pager
 from lib.ui.url_state import date_range

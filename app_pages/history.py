@@ -6,7 +6,8 @@ from lib.export import user_archive
 from lib.history import HistoryFilter, history_page
 from lib.session import STATUSES
 from lib.ui.clock import local_time
-from lib.ui.context import app_context, shown_errors
+from lib.ui.context import app_context
+from lib.ui.shown_errors import shown_errors
 from lib.ui.nav import link, resume_key, step_indicator
 from lib.ui.pager import current_cursor, pager
 from lib.ui.rename import rename_control

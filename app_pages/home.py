@@ -3,7 +3,8 @@
 import streamlit as st
 
 from lib.ui.clock import local_time
-from lib.ui.context import app_context, shown_errors
+from lib.ui.context import app_context
+from lib.ui.shown_errors import shown_errors
 from lib.ui.nav import link, resume_key, status_label
 
 ctx = app_context()

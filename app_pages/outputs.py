@@ -6,7 +6,9 @@ from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
 from lib.limit_warnings import limit_warnings
 from lib.image_prompt import image_prompt
 from lib.ui import version_views as views
-from lib.ui.context import app_context, session_id_param, shown_errors
+from lib.ui.context import app_context
+from lib.ui.session_url import session_id_param
+from lib.ui.shown_errors import shown_errors
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.image_grid import image_form, image_grid
 from lib.ui.steps import confirm_regenerate, run_step, step_page

@@ -7,13 +7,15 @@ from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
 from lib.ui import version_views as views
 from lib.ui.editing import editor_id, version_history
 from lib.ui.clock import local_time
-from lib.ui.context import app_context, require_session, shown_errors
+from lib.ui.context import app_context
+from lib.ui.session_url import require_session
+from lib.ui.shown_errors import shown_errors
 from lib.ui.image_grid import image_grid
 from lib.ui.nav import go, link, resume_key, step_indicator
 from lib.ui.rename import rename_control
 
 ctx = app_context()
-session = require_session(ctx)
+session = require_session(ctx.sessions)
 images = ctx.images
 with shown_errors(stop=True):
     session_images = images.for_session(session.id)

@@ -9,6 +9,7 @@ import uuid
 import psycopg
 import pytest
 
+from lib.generate.models import Outline, ResearchItem, Theme
 from lib.session import Sessions
 
 CHILD_TABLES = ["content_brain_dumps", "content_research", "content_outlines", "content_drafts", "content_outputs"]
@@ -20,9 +21,10 @@ def a_data(db, user_a):
     """User A's session with every step filled, one image row and one stored object."""
     sessions = Sessions(db, user_a)
     sid = sessions.create("Alice's private notes").id
-    sessions.save_themes(sid, [{"title": "T"}])
-    sessions.save_research(sid, {"title": "T"}, [{"id": "r1", "text": "x"}])
-    sessions.save_outline_options(sid, [{"title": "O"}])
+    theme = Theme(title="T", summary="S", angle="A", key_points=[])
+    sessions.save_themes(sid, [theme])
+    sessions.save_research(sid, theme, [ResearchItem(id="r1", kind="insight", text="x")])
+    sessions.save_outline_options(sid, [Outline(structure="S", title="O", hook="H", sections=[], call_to_action="C")])
     sessions.save_draft(sid, "secret draft")
     sessions.save_output(sid, "linkedin", "secret post")
     with db.as_user(user_a) as conn:

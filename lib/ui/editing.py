@@ -22,6 +22,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from lib.errors import AppError, DatabaseError
+from lib.ui.shown_errors import shown_errors
 from lib.session_data import Versioned
 from lib.versions import Base, SaveResult
 
@@ -170,7 +171,6 @@ def version_history(name: str, versions: list[Versioned], render: Callable[[Vers
                     restore: Callable[[int], SaveResult], *, detail: Callable[[Versioned], str] = lambda v: "",
                     then: Callable[[], None] | None = None) -> None:
     """Every version of a step: pick one to read it, restore it as the newest (nothing is replaced)."""
-    from lib.ui.context import shown_errors  # context imports the services; keep this module light
 
     if not versions:
         return

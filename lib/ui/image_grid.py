@@ -8,7 +8,7 @@ from lib.errors import AppError
 from lib.generate import ASPECT_RATIOS, DEFAULT_ASPECT_RATIO
 from lib.images import ImageRecord, Images
 from lib.ui.clock import local_time
-from lib.ui.context import shown_errors
+from lib.ui.shown_errors import shown_errors
 
 
 def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = "image") -> ImageRecord | None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.generate import LANGUAGES, TONES
+from lib.generate import LANGUAGES, TONES, GenerationOptions
 from lib.generate.base import DRAFT_WORDS_MAX, DRAFT_WORDS_MIN
 from lib.errors import SessionNotFound
 from lib.exposure import OPEN_WITHOUT_SIGN_IN, open_to_network
 from lib.session import parse_session_id
 from lib.ui.autosave import autosave
-from lib.ui.context import AppContext, session_id_param
+from lib.ui.context import AppContext
+from lib.ui.session_url import session_id_param
 from lib.ui.nav import sidebar_menu
 from lib.ui.signin import sign_out_button
 
@@ -23,7 +24,8 @@ def valid_session_id():
         return None
 
 
-def sidebar(ctx: AppContext) -> None:
+def sidebar(ctx: AppContext) -> GenerationOptions:
+    """The sidebar, and the generation options it shows (this run's, for the page's pipeline)."""
     with st.sidebar:
         st.markdown("### Content Studio")
         if open_to_network(st.get_option("server.address")) and not ctx.config.supabase_enabled:
@@ -42,9 +44,9 @@ def sidebar(ctx: AppContext) -> None:
             if ctx.config.generator == "offline":
                 st.caption("Offline mode writes in your notes' own language and can only reach the length "
                            "your notes allow; tone changes its connecting phrases.")
-        st.session_state["generation_options"] = {"language": language, "tone": tone,
-                                                  "draft_words": min(words, DRAFT_WORDS_MAX)}
+        options = GenerationOptions(language=language, tone=tone, draft_words=min(words, DRAFT_WORDS_MAX))
         st.caption(f"Signed in as **{ctx.user.label}**")
         autosave()
         if ctx.config.supabase_enabled:
             sign_out_button(ctx.config)
+    return options

@@ -8,7 +8,8 @@ import streamlit as st
 
 from lib import steps
 from lib.errors import AppError
-from lib.ui.context import require_session, shown_errors
+from lib.ui.session_url import require_session
+from lib.ui.shown_errors import shown_errors
 from lib.ui.nav import go, link, stepper
 from lib.ui.rename import rename_control
 
@@ -92,7 +93,7 @@ def step_page(ctx, key: str, *, title: bool = True):
     stop with a link back when an earlier step is missing."""
     if title:
         st.title(steps.BY_KEY[key].title)
-    session = require_session(ctx)
+    session = require_session(ctx.sessions)
     session_header(ctx, session)
     needs(session, key)
     return session
