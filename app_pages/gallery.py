@@ -5,6 +5,7 @@ from collections import Counter
 import streamlit as st
 
 from lib.gallery import STANDALONE, GalleryFilter, gallery_choices, gallery_page
+from lib.ui.clock import user_zone
 from lib.ui.context import app_context
 from lib.ui.shown_errors import shown_errors
 from lib.ui.image_grid import image_grid
@@ -30,7 +31,7 @@ ratio = cols[2].selectbox("Ratio", [None, *choices.aspect_ratios], key="ratio", 
                           format_func=lambda v: v or "Any")
 dates = date_range(cols[3], "Made between")
 flt = GalleryFilter(session=session, model=model, aspect_ratio=ratio,
-                    date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
+                    date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None, zone=user_zone())
 
 with shown_errors(stop=True):
     page = gallery_page(ctx.db, ctx.user.id, flt, current_cursor("gallery-pages", flt))

@@ -5,7 +5,7 @@ import streamlit as st
 from lib.export import user_archive
 from lib.history import HistoryFilter, history_page
 from lib.session import STATUSES
-from lib.ui.clock import local_time
+from lib.ui.clock import local_time, user_zone
 from lib.ui.context import app_context
 from lib.ui.shown_errors import shown_errors
 from lib.ui.nav import link, resume_key, step_indicator
@@ -28,7 +28,7 @@ statuses = status_col.multiselect("Status", STATUSES, key="status", bind="query-
                                   format_func=lambda s: s.replace("_", " "))
 dates = date_range(date_col, "Last activity between")
 flt = HistoryFilter(query=query, statuses=tuple(statuses),
-                    date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None)
+                    date_from=dates[0] if len(dates) > 0 else None, date_to=dates[1] if len(dates) > 1 else None, zone=user_zone())
 
 with shown_errors(stop=True):
     page = history_page(ctx.db, ctx.user.id, flt, current_cursor("history-pages", flt))

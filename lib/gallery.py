@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from lib.db import Database
@@ -23,6 +23,7 @@ class GalleryFilter:
     aspect_ratio: str | None = None
     date_from: date | None = None
     date_to: date | None = None  # inclusive
+    zone: tzinfo | None = None  # whose days the dates are: the user's (None: the server's)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def gallery_page(db: Database, user_id: uuid.UUID | str, flt: GalleryFilter | No
         except ValueError:
             raise InputError("That session filter is not valid.", fix="Pick a session from the list.") from None
     cursor_at, cursor_id = decode_cursor(cursor)
-    date_from, date_to = day_range(flt.date_from, flt.date_to)
+    date_from, date_to = day_range(flt.date_from, flt.date_to, flt.zone)
     params: dict[str, Any] = {
         "standalone": flt.session == STANDALONE,
         "session_id": session_id,

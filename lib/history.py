@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from lib.db import Database
@@ -28,6 +28,7 @@ class HistoryFilter:
     statuses: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None  # inclusive
+    zone: tzinfo | None = None  # whose days the dates are: the user's (None: the server's)
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def history_page(db: Database, user_id: uuid.UUID | str, flt: HistoryFilter | No
     if unknown:
         raise InputError(f"Unknown status filter {sorted(unknown)}.", fix=f"Use {', '.join(STATUSES)}.")
     cursor_at, cursor_id = decode_cursor(cursor)
-    date_from, date_to = day_range(flt.date_from, flt.date_to)
+    date_from, date_to = day_range(flt.date_from, flt.date_to, flt.zone)
     params: dict[str, Any] = {
         "q": " ".join((flt.query or "").split())[:200] or None,
         "statuses": list(flt.statuses),

@@ -20,6 +20,7 @@ import psycopg
 from lib.db import Database
 from lib.errors import DatabaseError, NotFoundError, SessionNotFound, StorageError
 from lib.generate.models import ImageResult
+from lib.ids import parse_id
 from lib.session import Sessions, parse_session_id
 from lib.spool import Spool
 from lib.storage.base import ImageStore, object_path
@@ -37,10 +38,7 @@ class ImageNotFound(NotFoundError):
 
 
 def parse_image_id(value: object) -> uuid.UUID:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value).strip())
-    except (ValueError, AttributeError, TypeError):
-        raise ImageNotFound() from None
+    return parse_id(value, ImageNotFound)
 
 
 @dataclass(frozen=True)

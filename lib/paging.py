@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from lib.errors import InputError
 
@@ -30,11 +30,15 @@ def decode_cursor(cursor: str | None) -> tuple[datetime | None, uuid.UUID | None
         raise InputError("That page link is not valid.", fix="Go back to the first page.") from None
 
 
-def day_range(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
-    """Whole local days, `date_to` included: [from 00:00, the day after `to` 00:00)."""
+def day_range(date_from: date | None, date_to: date | None,
+              zone: tzinfo | None = None) -> tuple[datetime | None, datetime | None]:
+    """Whole days in the user's `zone` (None: the server's), `date_to` included: [from 00:00, the day after `to` 00:00)."""
     def midnight(day: date | None) -> datetime | None:
         try:
-            return datetime.combine(day, datetime.min.time()).astimezone() if day else None
+            if day is None:
+                return None
+            start = datetime.combine(day, time.min)
+            return start.replace(tzinfo=zone) if zone is not None else start.astimezone()
         except (OverflowError, ValueError):  # at the ends of the calendar: no bound
             return None
 

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 
 from lib.db import Database
 from lib.errors import InputError, SessionNotFound
+from lib.ids import parse_id
 from lib.generate.models import Outline, ResearchItem, Theme, count_words
 from lib.steps import STATUSES
 from lib.session_data import (
@@ -28,13 +29,7 @@ DEFAULT_TITLE = "Untitled session"
 
 
 def parse_session_id(value: object) -> uuid.UUID:
-    """A session id from a URL or a widget; anything that is not a UUID is simply not found."""
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value).strip())
-    except (ValueError, AttributeError, TypeError):
-        raise SessionNotFound(value) from None
+    return parse_id(value, lambda: SessionNotFound(value))
 
 
 def _plain(value: Any) -> Any:

@@ -1,6 +1,7 @@
 """History queries on the real database: keyset pages, full-text search, filters, RLS, constant statements."""
 
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -148,3 +149,13 @@ def test_search_uses_the_full_text_indexes(db, user_a, alice):
             " where to_tsvector('english', d.markdown) @@ websearch_to_tsquery('english', 'harbours')"))
     assert "Function Scan" in plan
     assert "idx_content_drafts_fts" in inner
+
+
+def test_date_filters_mean_the_user_s_days(db, user_a, alice):
+    late = alice.create("written late in the evening in New York").id
+    with db.admin() as conn:  # 21:30 on 10 March in New York is already 11 March in UTC
+        conn.execute("update content_sessions set updated_at = %s where id = %s",
+                     [datetime(2025, 3, 11, 1, 30, tzinfo=timezone.utc), late])
+    march_10 = dict(date_from=date(2025, 3, 10), date_to=date(2025, 3, 10))
+    assert [r.id for r in history_page(db, user_a, HistoryFilter(**march_10, zone=ZoneInfo("America/New_York"))).rows] == [late]
+    assert history_page(db, user_a, HistoryFilter(**march_10, zone=timezone.utc)).rows == []
