@@ -38,7 +38,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("OPENAI_TEXT_MODEL", "gpt-5.4-mini", "Chat model for themes, research, outlines, drafts and outputs (any model with structured output)."),
         Setting("OPENAI_IMAGE_MODEL", "gpt-image-1", "Image model: `gpt-image-1` (as the spec asks; the client marks it shut down on 2026-10-23), `gpt-image-2`, `dall-e-3`."),
         Setting("OPENAI_TIMEOUT", "60", "Seconds to wait for one OpenAI request."),
-        Setting("OPENAI_MAX_RETRIES", "3", "Retries on 429 and 5xx answers, with exponential backoff."),
+        Setting("OPENAI_MAX_RETRIES", "3", "Retries (by the OpenAI client) on 429, 5xx, timeouts and dropped connections, with backoff that honours retry-after."),
         Setting("SUPABASE_URL", None, "Supabase project URL. Set with `SUPABASE_ANON_KEY` to sign users in with Supabase Auth."),
         Setting("SUPABASE_ANON_KEY", None, "Supabase anon (publishable) key.", secret=True),
         Setting("CONTENT_IMAGE_STORE", None, "`local` or `supabase`. Unset: `supabase` when Supabase is configured, else `local`."),
