@@ -9,18 +9,24 @@ from playwright.sync_api import Page, expect
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 
+# Streamlit's own marks: the app root says whether a run is going (`notRunning` once it is over); the running man,
+# the loading skeleton and stale (greyed) elements are on screen only while a run is going or pending.
+RUN_OVER = ("() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+            " && !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSkeleton\"],"
+            " .stale-element, [data-stale=\"true\"]')")
+
 
 def idle(page: Page) -> None:
     """Wait until Streamlit has finished the current run."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
-        " && !document.querySelector('.stale-element, [data-stale=\"true\"]')", timeout=60_000)
+    page.wait_for_function(RUN_OVER, timeout=60_000)
 
 
 def shot(page: Page, name: str) -> Path:
+    """A full-page screenshot once the run is over, every image has loaded and the fonts are in."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(800)  # let the last widgets finish drawing (the run itself is over)
+    page.wait_for_function(f"() => ({RUN_OVER})() && [...document.images].every(image => image.complete)",
+                           timeout=60_000)
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
