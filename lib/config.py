@@ -8,6 +8,8 @@ lists the same names (a test keeps the two in step).
 
 from __future__ import annotations
 
+import hashlib
+
 import os
 import sys
 from dataclasses import dataclass, field
@@ -44,6 +46,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("CONTENT_IMAGE_STORE", None, "`local` or `supabase`. Unset: `supabase` when Supabase is configured, else `local`."),
         Setting("CONTENT_PRIVATE_BUCKET", "false", "`true`: the image bucket is private and images are shown through signed URLs."),
         Setting("CONTENT_MAX_INPUT_CHARS", "200000", "Largest brain dump accepted, in characters."),
+        Setting("CONTENT_WORKER", "inprocess", "`inprocess`: this app process also runs generation jobs. `off`: only standalone workers (`make worker`) do."),
+        Setting("CONTENT_WORKER_CONCURRENCY", "4", "Jobs one worker runs at once."),
+        Setting("CONTENT_JOBS_PER_USER", "3", "Generation jobs one user may have queued or running at once."),
     ]
 }
 
@@ -135,6 +140,14 @@ class Config:
     image_store: str
     private_bucket: bool
     max_input_chars: int
+    worker: str
+    worker_concurrency: int
+    jobs_per_user: int
+
+    @property
+    def fingerprint(self) -> str:
+        """Equal for equal settings (a cache key); the repr hides secrets, so the key enters only as a hash."""
+        return hashlib.sha256(f"{self!r}|{self.openai_api_key}".encode()).hexdigest()
 
     @property
     def embedded_database(self) -> bool:
@@ -195,4 +208,7 @@ def load_config(**overrides: Any) -> Config:
         image_store=store,
         private_bucket=_bool("CONTENT_PRIVATE_BUCKET", overrides),
         max_input_chars=_int("CONTENT_MAX_INPUT_CHARS", overrides, minimum=1),
+        worker=_choice("CONTENT_WORKER", overrides, ("inprocess", "off")) or "inprocess",
+        worker_concurrency=_int("CONTENT_WORKER_CONCURRENCY", overrides, minimum=1),
+        jobs_per_user=_int("CONTENT_JOBS_PER_USER", overrides, minimum=1),
     )

@@ -158,8 +158,10 @@ class Migration:
 
 
 def migrations(directory: Path = SQL_DIR) -> list[Migration]:
-    """`sql/NNN_name.sql` in name order. Subfolders (the compat script) are not migrations."""
-    return [Migration(p.name, p.read_text()) for p in sorted(directory.glob("*.sql"))]
+    """`sql/NNN_name.sql` in name order (subfolders, like the compat script, are not migrations); for the app's
+    own folder, then the schemas that libraries own."""
+    files = [Migration(p.name, p.read_text()) for p in sorted(directory.glob("*.sql"))]
+    return files + library_migrations() if directory == SQL_DIR else files
 
 
 def transaction_pooled(url: str) -> bool:
@@ -334,6 +336,23 @@ class Database:
         if applied_now:
             log.info("applied migrations: %s", ", ".join(applied_now))
         return applied_now
+
+
+JOB_QUEUE_SCHEMA = "procrastinate"
+
+
+def library_migrations() -> list[Migration]:
+    """Schemas that a library owns, applied and recorded like ours: the job queue's tables and functions, in
+    their own schema that the API roles cannot reach. A newer procrastinate's own migrations go in sql/."""
+    import procrastinate
+    from procrastinate.schema import SchemaManager
+
+    queue = (f"create schema if not exists {JOB_QUEUE_SCHEMA};"
+             f"revoke all on schema {JOB_QUEUE_SCHEMA} from public;"
+             f"select set_config('search_path', '{JOB_QUEUE_SCHEMA}', true);"
+             f"{SchemaManager.get_schema()};"
+             "select set_config('search_path', 'public', true);")
+    return [Migration(f"procrastinate-{procrastinate.__version__}-schema", queue)]
 
 
 def database_url(config: Config) -> str:

@@ -82,3 +82,10 @@ class StorageError(AppError):
 
 class AuthError(AppError):
     """Sign-in failed or the session expired."""
+
+
+class JobCancelled(AppError):
+    """The user stopped a running generation; what it made so far is kept."""
+
+    def __init__(self):
+        super().__init__("Stopped. What was made so far is kept.", fix="Start it again when you are ready.")

@@ -102,13 +102,17 @@ class Pipeline:
         outline = selection.outline_without(chosen_outline(session), dropped)
         return self.generator.draft_stream(notes, theme, kept, outline, self.options)
 
-    def checkpointed(self, session_id: object, stream: DraftStream, every: float = 1.0) -> Iterator[str]:
+    def checkpointed(self, session_id: object, stream: DraftStream, every: float = 1.0,
+                     after: Callable[[DraftStream], None] | None = None) -> Iterator[str]:
         """The stream's chunks, with what was written so far saved about every `every` seconds as one partial
-        version: a closed tab, a crash or a database blip loses at most the last second of text."""
+        version: a closed tab, a crash or a database blip loses at most the last second of text. `after` runs
+        after each checkpoint (a job's heartbeat; it may raise to stop the stream)."""
         last = time.monotonic()
         for chunk in stream:  # the stream has kept `chunk` in its text already
             if time.monotonic() - last >= every:
                 self._checkpoint(session_id, stream)
+                if after is not None:
+                    after(stream)
                 last = time.monotonic()
             yield chunk
 
@@ -136,13 +140,14 @@ class Pipeline:
                                              model_used=stream.model_used, usage=stream.usage)
 
     def write_draft(self, session_id: object, stream: DraftStream | None = None, *,
-                    show: Callable[[Iterator[str]], object] = _drain, every: float = 1.0) -> DraftStream:
+                    show: Callable[[Iterator[str]], object] = _drain, every: float = 1.0,
+                    after: Callable[[DraftStream], None] | None = None) -> DraftStream:
         """The draft step: stream it (`show` puts the chunks on a screen, e.g. `st.write_stream`), checkpointed
         about every `every` seconds; save it (partial when the model did not finish); open Outputs. On failure
         what was written is kept as a partial version (`stream.version`) and the error is raised."""
         stream = stream if stream is not None else self.draft_stream(session_id)
         try:
-            show(self.checkpointed(session_id, stream, every))
+            show(self.checkpointed(session_id, stream, every, after))
             stream.version = self.save_generated_draft(session_id, stream)
         except AppError:
             try:

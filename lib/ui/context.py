@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -47,11 +46,6 @@ def _generator(fingerprint: str, _config: Config) -> Generator:
     return get_generator(_config)
 
 
-def _fingerprint(config: Config) -> str:
-    # The repr hides secrets, so the key enters only as a hash.
-    return hashlib.sha256(f"{config!r}|{config.openai_api_key}".encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class AppContext:
     config: Config
@@ -66,7 +60,7 @@ class AppContext:
 
     @cached_property
     def generator(self) -> Generator:
-        return _generator(_fingerprint(self.config), self.config)
+        return _generator(self.config.fingerprint, self.config)
 
     @cached_property
     def pipeline(self) -> Pipeline:

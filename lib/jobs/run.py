@@ -1,0 +1,76 @@
+"""What a worker does with one job: run its step as the job's user (RLS applies), through the same pipeline
+the pages used to call, and record how it ended in words the user can act on."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Callable
+
+from lib.config import Config
+from lib.db import Database
+from lib.errors import AppError, JobCancelled
+from lib.generate import GenerationOptions, Generator, OUTPUT_FORMATS
+from lib.generate.models import Usage
+from lib.jobs.store import Job, Jobs
+from lib.pipeline import Pipeline
+from lib.session import Sessions
+
+log = logging.getLogger(__name__)
+OPTION_FIELDS = set(GenerationOptions.model_fields)
+
+
+def _themes(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
+    return pipeline.extract_themes(job.session_id).usage, None
+
+
+def _research(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
+    return pipeline.research(job.session_id).usage, None
+
+
+def _outlines(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
+    return pipeline.outlines(job.session_id).usage, None
+
+
+def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
+    def beat(stream) -> None:  # after each checkpoint: alive, where the text is, and whether to go on
+        if not jobs.beat(job.id, stream.version):
+            raise JobCancelled()
+
+    stream = pipeline.write_draft(job.session_id, after=beat)
+    return stream.usage, stream.version
+
+
+def _outputs(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
+    results = pipeline.outputs(job.session_id, job.options.get("formats") or OUTPUT_FORMATS)
+    return sum((r.usage for r in results.values()), Usage()), None
+
+
+RUNNERS: dict[str, Callable[[Pipeline, Job, Jobs], tuple[Usage, int | None]]] = {
+    "themes": _themes, "research": _research, "outlines": _outlines, "draft": _draft, "outputs": _outputs,
+}
+
+
+def run_job(db: Database, config: Config, generator: Generator, job_id: object, user_id: object) -> str:
+    """Run one job to its end; returns the state it ended in ("skipped" when it was cancelled or done already)."""
+    jobs = Jobs(db, user_id)
+    job = jobs.begin(uuid.UUID(str(job_id)))
+    if job is None:
+        return "skipped"
+    options = GenerationOptions(**{k: v for k, v in job.options.items() if k in OPTION_FIELDS})
+    pipeline = Pipeline(Sessions(db, user_id, max_input_chars=config.max_input_chars), generator, options)
+    try:
+        usage, version = RUNNERS[job.step](pipeline, job, jobs)
+    except JobCancelled as exc:
+        jobs.finish(job.id, "cancelled", error=str(exc))
+        return "cancelled"
+    except AppError as exc:
+        jobs.finish(job.id, "failed", error=str(exc))
+        return "failed"
+    except Exception:
+        log.exception("job %s (%s) failed", job.id, job.step)
+        jobs.finish(job.id, "failed", error="Something went wrong on our side. Everything saved before is kept; "
+                                            "press Retry.")
+        return "failed"
+    jobs.finish(job.id, "done", usage=usage, result_version=version)
+    return "done"

@@ -1,0 +1,133 @@
+"""Job rows: started, joined, read and finished as the user (RLS), so no user sees or touches another's."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from lib.db import Database
+from lib.errors import InputError, SessionNotFound
+from lib.generate.models import Usage
+from lib.ids import parse_id
+
+STEPS = ("themes", "research", "outlines", "draft", "outputs")
+ACTIVE = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class Job:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    step: str
+    options: dict
+    base_version: int | None
+    state: str
+    cancel_requested: bool
+    error: str | None
+    usage: dict
+    result_version: int | None
+    attempts: int
+    queue_job_id: int | None
+    created_at: datetime
+    started_at: datetime | None
+    heartbeat_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+
+_COLUMNS = ("id, user_id, session_id, step, options, base_version, state, cancel_requested, error, usage, "
+            "result_version, attempts, queue_job_id, created_at, started_at, heartbeat_at, finished_at")
+
+
+class Jobs:
+    """One user's jobs."""
+
+    def __init__(self, db: Database, user_id: uuid.UUID | str):
+        self.db = db
+        self.user_id = uuid.UUID(str(user_id))
+
+    def start(self, session_id: object, step: str, options: dict[str, Any] | None = None,
+              base_version: int | None = None) -> tuple[Job, bool]:
+        """A new queued job, or the one already queued or running for this session and step (a second click,
+        a second tab). Returns the job and whether it is new."""
+        if step not in STEPS:
+            raise InputError(f"Unknown step {step!r}.", fix=f"Use one of {', '.join(STEPS)}.")
+        sid = parse_id(session_id, lambda: SessionNotFound(session_id))
+        with self.db.as_user(self.user_id) as conn:
+            if conn.execute("select 1 from public.content_sessions where id = %s", [sid]).fetchone() is None:
+                raise SessionNotFound(session_id)
+            row = conn.execute(
+                f"insert into public.content_jobs (user_id, session_id, step, options, base_version)"
+                f" values (%s, %s, %s, %s, %s)"
+                f" on conflict (session_id, step) where state in ('queued', 'running') do nothing returning {_COLUMNS}",
+                [self.user_id, sid, step, Jsonb(options or {}), base_version]).fetchone()
+            if row is not None:
+                return Job(**row), True
+            row = conn.execute(f"select {_COLUMNS} from public.content_jobs where session_id = %s and step = %s"
+                               " and state in ('queued', 'running')", [sid, step]).fetchone()
+        return Job(**row), False
+
+    def get(self, job_id: object) -> Job | None:
+        with self.db.as_user(self.user_id) as conn:
+            row = conn.execute(f"select {_COLUMNS} from public.content_jobs where id = %s",
+                               [parse_id(job_id, lambda: SessionNotFound(job_id))]).fetchone()
+        return Job(**row) if row else None
+
+    def latest(self, session_id: object, step: str) -> Job | None:
+        """The newest job of this step for the session (what its page shows)."""
+        with self.db.as_user(self.user_id) as conn:
+            row = conn.execute(f"select {_COLUMNS} from public.content_jobs where session_id = %s and step = %s"
+                               " order by created_at desc limit 1",
+                               [parse_id(session_id, lambda: SessionNotFound(session_id)), step]).fetchone()
+        return Job(**row) if row else None
+
+    def attach(self, job_id: uuid.UUID, queue_job_id: int) -> None:
+        with self.db.as_user(self.user_id) as conn:
+            conn.execute("update public.content_jobs set queue_job_id = %s where id = %s", [queue_job_id, job_id])
+
+    def cancel(self, job_id: object) -> Job | None:
+        """A queued job is cancelled at once; a running one stops at its next checkpoint."""
+        with self.db.as_user(self.user_id) as conn:
+            row = conn.execute(
+                "update public.content_jobs set cancel_requested = true,"
+                " state = case when state = 'queued' then 'cancelled' else state end,"
+                " finished_at = case when state = 'queued' then now() else finished_at end"
+                f" where id = %s and state in ('queued', 'running') returning {_COLUMNS}",
+                [parse_id(job_id, lambda: SessionNotFound(job_id))]).fetchone()
+        return Job(**row) if row else None
+
+    # -- the worker's side ---------------------------------------------------------------------------------
+    def begin(self, job_id: uuid.UUID) -> Job | None:
+        """Running now (again, after a worker died): None when it was cancelled or is already finished."""
+        with self.db.as_user(self.user_id) as conn:
+            row = conn.execute(
+                "update public.content_jobs set state = 'running', attempts = attempts + 1,"
+                " started_at = coalesce(started_at, now()), heartbeat_at = now()"
+                f" where id = %s and state in ('queued', 'running') and not cancel_requested returning {_COLUMNS}",
+                [job_id]).fetchone()
+        return Job(**row) if row else None
+
+    def beat(self, job_id: uuid.UUID, result_version: int | None = None) -> bool:
+        """The worker is alive (and the draft's partial version, if any). False: the user asked to cancel."""
+        with self.db.as_user(self.user_id) as conn:
+            row = conn.execute(
+                "update public.content_jobs set heartbeat_at = now(),"
+                " result_version = coalesce(%s, result_version) where id = %s returning cancel_requested",
+                [result_version, job_id]).fetchone()
+        return row is not None and not row["cancel_requested"]
+
+    def finish(self, job_id: uuid.UUID, state: str, *, error: str | None = None, usage: Usage | None = None,
+               result_version: int | None = None) -> None:
+        with self.db.as_user(self.user_id) as conn:
+            conn.execute(
+                "update public.content_jobs set state = %s, error = %s, usage = %s, finished_at = now(),"
+                " result_version = coalesce(%s, result_version) where id = %s",
+                [state, error, Jsonb(usage.model_dump() if usage else {}), result_version, job_id])

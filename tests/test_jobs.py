@@ -1,0 +1,112 @@
+"""Generation jobs on real PostgreSQL with a real procrastinate worker: they run as their user, join instead of
+doubling, can be cancelled, and survive the worker that ran them."""
+
+import time
+import uuid
+
+import psycopg
+import pytest
+
+from lib.config import load_config
+from lib.db import get_database
+from lib.errors import SessionNotFound
+from lib.jobs import queue
+from lib.jobs.store import Jobs
+from lib.jobs.worker import InProcessWorker
+from lib.session import Sessions
+from tests.helpers import BRAIN_DUMP, through
+
+
+@pytest.fixture
+def config(db_url, tmp_path, monkeypatch):
+    # The environment, not overrides: a worker reads the settings for each job itself.
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CONTENT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CONTENT_GENERATOR", "offline")
+    return load_config()
+
+
+@pytest.fixture
+def worker(config):
+    running = InProcessWorker(config, concurrency=2).start()
+    yield running
+    running.stop()
+    queue.close(get_database(config).url)
+
+
+def start(config, user, session_id, step, **options):
+    jobs = Jobs(get_database(config), user)
+    job, new = jobs.start(session_id, step, options)
+    if new:
+        jobs.attach(job.id, queue.enqueue(get_database(config).url, job.id, user))
+    return job, new
+
+
+def wait(jobs: Jobs, job_id, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = jobs.get(job_id)
+        if not job.active:
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} still {jobs.get(job_id).state} after {timeout} s")
+
+
+def test_a_themes_job_runs_as_its_user_and_saves_through_the_hook(config, worker, user):
+    sessions = Sessions(get_database(config), user)
+    sid = sessions.create(BRAIN_DUMP).id
+    job, new = start(config, user, sid, "themes")
+    assert new and job.state == "queued"
+    done = wait(Jobs(get_database(config), user), job.id)
+    assert (done.state, done.error, done.attempts) == ("done", None, 1)
+    assert len(sessions.get(sid).brain_dump.themes) >= 3
+    assert done.started_at is not None and done.finished_at >= done.started_at
+
+
+def test_the_whole_pipeline_runs_as_jobs(config, worker, pipeline, user):
+    sid = through(pipeline, "research")
+    jobs = Jobs(get_database(config), user)
+    for step in ("research", "outlines"):
+        assert wait(jobs, start(config, user, sid, step)[0].id).state == "done"
+    pipeline.choose_outline(sid, 0)
+    draft = wait(jobs, start(config, user, sid, "draft", draft_words=400)[0].id)
+    assert draft.state == "done" and draft.result_version == 1
+    outputs = wait(jobs, start(config, user, sid, "outputs", formats=["linkedin_post", "x_thread"])[0].id)
+    session = pipeline.sessions.get(sid)
+    assert outputs.state == "done" and set(session.current_outputs) == {"linkedin_post", "x_thread"}
+    assert session.current_draft.source == "generated" and session.status == "completed"
+
+
+def test_a_second_start_joins_the_job_already_there(config, user):
+    sid = Sessions(get_database(config), user).create(BRAIN_DUMP).id
+    first, new_first = start(config, user, sid, "themes")
+    second, new_second = start(config, user, sid, "themes")  # a double click, or another tab
+    assert (new_first, new_second) == (True, False) and second.id == first.id
+    with get_database(config).admin() as conn:
+        assert conn.execute("select count(*) as n from procrastinate.procrastinate_jobs").fetchone()["n"] == 1
+
+
+def test_a_queued_job_can_be_cancelled_and_then_never_runs(config, user):
+    db = get_database(config)
+    sid = Sessions(db, user).create(BRAIN_DUMP).id
+    job, _ = start(config, user, sid, "themes")
+    jobs = Jobs(db, user)
+    assert jobs.cancel(job.id).state == "cancelled"
+    running = InProcessWorker(config, concurrency=1).start()
+    try:
+        time.sleep(1.5)
+    finally:
+        running.stop()
+    assert jobs.get(job.id).state == "cancelled" and Sessions(db, user).get(sid).brain_dump.themes == []
+
+
+def test_no_job_can_be_started_in_another_user_s_session(config, user, user_b):
+    db = get_database(config)
+    sid = Sessions(db, user).create(BRAIN_DUMP).id
+    with pytest.raises(SessionNotFound):
+        Jobs(db, user_b).start(sid, "themes")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # RLS itself refuses the row
+        with db.as_user(user_b) as conn:
+            conn.execute("insert into public.content_jobs (user_id, session_id, step) values (%s, %s, 'themes')",
+                         [user_b, sid])
+    assert Jobs(db, user_b).get(uuid.uuid4()) is None
