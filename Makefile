@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install clean chromium backup restore
+.PHONY: run worker test bench install clean chromium backup restore
 
 # Re-installs only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -20,6 +20,10 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT) --server.headless true
+
+# A standalone generation worker against the same database (DATABASE_URL), on this or any other machine.
+worker: $(STAMP)
+	$(PY) -m lib.jobs.worker
 
 # In CI the browser tests need Debian's Chromium (no browser download: Playwright drives /usr/bin/chromium).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -8,7 +8,8 @@ from lib.ui.context import app_context
 from lib.ui.session_url import require_session, session_id_param
 from lib.ui.shown_errors import shown_errors
 from lib.ui.editing import Edit, editor_id, version_history
-from lib.ui.steps import next_button, run_step, session_header, step_button
+from lib.ui.jobs import start_job
+from lib.ui.steps import first_run, next_button, running, session_header, start_research, step_button
 from lib.ui.uploads import read_uploads, show_uploads, with_uploads
 
 ctx = app_context()
@@ -29,10 +30,10 @@ if session_id_param() is None:
     st.caption(f"{len(text):,} / {ctx.config.max_input_chars:,} characters")
     if st.button("Extract themes", type="primary", icon=":material/auto_awesome:"):
         with shown_errors(stop=True):
-            session = ctx.pipeline.start(text, create_token=token)
+            session = ctx.pipeline.start(text, create_token=token)  # saved before anything is generated
+            start_job(ctx, session.id, "themes")  # joined, not doubled, by a second click
         st.session_state.pop("create_token", None)
         st.query_params["session_id"] = str(session.id)  # the URL names the session from now on
-        st.session_state["extract_now"] = str(session.id)
         st.rerun()
     st.stop()
 
@@ -54,21 +55,14 @@ with st.expander(f"Brain dump · v{notes.version}", expanded=not notes.themes, i
                         detail=views.brain_dump_detail, then=edit.reset)
 
 
-def extract() -> bool:
-    return run_step("Extracting themes…", "Themes found", lambda: ctx.pipeline.extract_themes(session.id),
-                    saved_note="Your brain dump is saved; try again when ready.")
-
-
+if notes.themes and running(ctx, session.id, "themes", saved_note="The earlier themes are kept.", then=edit.reset):
+    st.stop()
 if not notes.themes:
     earlier = next((v for v in reversed(session.brain_dumps) if v.themes), None)
     if earlier:
         st.info(f"Your notes changed since themes were extracted (v{earlier.version}). Extract themes from the new "
                 "notes; the earlier themes stay in the brain dump's versions.", icon=":material/edit_note:")
-    auto = st.session_state.pop("extract_now", None) == str(session.id)  # straight after "Extract themes" on the form
-    clicked = st.button("Extract themes", type="primary", icon=":material/auto_awesome:")
-    if (auto or clicked) and extract():
-        edit.reset()
-        st.rerun()
+    first_run(ctx, session.id, "Extract themes", ":material/auto_awesome:", "themes", saved_note="Your brain dump is saved.")
     st.stop()
 
 st.markdown("**Pick the theme to develop**")
@@ -86,8 +80,7 @@ with st.container(border=True):
 
 left, right = st.columns([1, 1])
 with left:
-    next_button("Use this theme → Research", "research", session.id, lambda: ctx.pipeline.choose_theme(session.id, pick))
+    next_button("Use this theme → Research", "research", session.id,
+                lambda: (ctx.pipeline.choose_theme(session.id, pick), start_research(ctx, session)))
 with right:
-    step_button("Extract themes again", ":material/refresh:", "Extracting themes…", "Themes found",
-                lambda: (ctx.pipeline.extract_themes(session.id), edit.reset()),
-                saved_note="The earlier themes are still shown.", primary=False)
+    step_button(ctx, session.id, "Extract themes again", ":material/refresh:", "themes", primary=False)

@@ -2,48 +2,22 @@
 
 import streamlit as st
 
-from lib.errors import AppError
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, next_button, step_page
+from lib.ui.steps import confirm_regenerate, first_run, generate, next_button, running, start_outputs, step_page
 
 ctx = app_context()
 session = step_page(ctx, "draft")
 
 
-def write_draft(edit: Edit | None = None) -> None:
-    """Stream the draft onto the page and save it when complete; on failure say so and keep what was saved."""
-    with st.status("Writing the draft…", expanded=True) as status:
-        stream = None
-        try:
-            stream = ctx.pipeline.draft_stream(session.id)
-            ctx.pipeline.write_draft(session.id, stream, show=st.write_stream)
-        except AppError as exc:
-            status.update(label="Writing the draft failed", state="error", expanded=True)
-            kept = stream.version if stream is not None else None
-            note = f" What was written is saved as version {kept} (partial)." if kept else ""
-            st.error(f"{exc}{note} Your outline and earlier drafts are saved; try again when ready.",
-                     icon=":material/error:")
-            return
-        if stream.cut:
-            status.update(label=f"The draft was cut off: saved as version {stream.version} (partial)", state="error",
-                          expanded=True)
-            st.warning("The model stopped before the end of the draft (it reached its length limit, or the answer "
-                       f"was cut off). What it wrote is saved as version {stream.version}, marked partial. Edit it, or "
-                       "regenerate with a shorter length in Generation options.", icon=":material/content_cut:")
-            return
-        status.update(label=f"Draft saved as version {stream.version}", state="complete", expanded=False)
-    if edit is not None:
-        edit.reset()
-    st.rerun()
-
-
 draft = session.current_draft
 if draft is None:
-    if st.button("Write the draft", type="primary", icon=":material/edit:"):
-        write_draft()
+    first_run(ctx, session.id, "Write the draft", ":material/edit:", "draft",
+              saved_note="Your outline and earlier drafts are saved.")
     st.stop()
+if running(ctx, session.id, "draft", saved_note="Your outline and earlier drafts are saved."):
+    st.stop()  # the draft grows on the status panel, from its checkpoints, until the job is done
 
 edit = Edit(f"draft-{session.id}", draft)
 edit.load({"text": draft.markdown})
@@ -67,8 +41,9 @@ with history_tab:
 
 left, middle, right = st.columns(3)
 with left:
-    next_button("Continue → Outputs", "outputs", session.id)
+    next_button("Continue → Outputs", "outputs", session.id, lambda: start_outputs(ctx, session))
 with middle:
-    confirm_regenerate("Regenerate draft", edited_note({"the draft": draft}), lambda: write_draft(edit))
+    confirm_regenerate("Regenerate draft", edited_note({"the draft": draft}),
+                       lambda: (edit.reset(), generate(ctx, session.id, "draft")))
 right.download_button("Download .md", text or draft.markdown, file_name=f"draft-v{draft.version}.md",
                       mime="text/markdown", icon=":material/download:")

@@ -7,19 +7,21 @@ from lib.outline_text import edited_outline, sections_to_text
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, next_button, run_step, step_button, step_page
+from lib.ui.steps import confirm_regenerate, first_run, generate, next_button, running, start_draft, step_page
 
 ctx = app_context()
 session = step_page(ctx, "outline")
 
 current = session.current_outline
 if current is None:
-    step_button("Generate outline options", ":material/format_list_numbered:", "Outlining…", "Outline options saved",
-                lambda: ctx.pipeline.outlines(session.id), saved_note="Your research is saved; try again when ready.")
+    first_run(ctx, session.id, "Generate outline options", ":material/format_list_numbered:", "outlines",
+              saved_note="Your research is saved.")
     st.stop()
 
 sessions = ctx.sessions
 edit = Edit(f"outline-{session.id}", current)
+if running(ctx, session.id, "outlines", saved_note="The earlier outlines are still saved.", then=edit.reset):
+    st.stop()
 edit.load({"pick": current.chosen_index or 0}, snapshot=list(current.options))
 options = list(edit.state.values or current.options)
 FIELDS = ("title", "hook", "sections", "cta")
@@ -73,16 +75,15 @@ with st.expander(f"Versions ({len(session.outlines)})", icon=":material/history:
 
 
 def regenerate() -> None:
-    if run_step("Outlining…", "New outline options saved", lambda: ctx.pipeline.outlines(session.id),
-                saved_note="The earlier outlines are still saved."):
-        edit.reset()
-        st.rerun()
+    generate(ctx, session.id, "outlines")
 
 
 def use_outline() -> None:
-    if current.chosen_index != index or current.chosen_outline is None:  # shown but never picked or edited
-        edit.commit(save)
-    ctx.pipeline.complete(session.id, "outline")
+    def commit() -> None:
+        if current.chosen_index != index or current.chosen_outline is None:  # shown but never picked or edited
+            edit.commit(save)
+
+    start_draft(ctx, session, commit)
 
 
 left, right = st.columns(2)

@@ -11,7 +11,7 @@ from lib.ui.session_url import session_id_param
 from lib.ui.shown_errors import shown_errors
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.image_grid import image_form, image_grid
-from lib.ui.steps import confirm_regenerate, run_step, step_page
+from lib.ui.steps import confirm_regenerate, generate, running, step_page
 
 ctx = app_context()
 st.title("Outputs")
@@ -33,19 +33,20 @@ current = session.current_outputs
 edits = {kind: Edit(f"out-{session.id}-{kind}", current[kind]) for kind in OUTPUT_FORMATS if kind in current}
 
 
-def generate() -> None:
-    if run_step("Repurposing the draft…", "Outputs saved", lambda: ctx.pipeline.outputs(session.id, formats),
-                saved_note="Your draft and earlier outputs are saved."):
-        for kind in formats:
-            if kind in edits:
-                edits[kind].reset()
-        st.rerun()
+def reset_editors() -> None:
+    for edit in edits.values():
+        edit.reset()
+
+
+if running(ctx, session.id, "outputs", saved_note="Your draft and earlier outputs are saved.", then=reset_editors):
+    st.stop()
 
 
 formats = st.multiselect("Formats", OUTPUT_FORMATS, default=[f for f in OUTPUT_FORMATS if f not in current]
                          or list(OUTPUT_FORMATS), format_func=OUTPUT_FORMAT_LABELS.get, key=f"formats-{session.id}")
 label = "Regenerate outputs" if any(f in current for f in formats) else "Generate outputs"
-confirm_regenerate(label, edited_note({OUTPUT_FORMAT_LABELS[f]: current.get(f) for f in formats}), generate,
+confirm_regenerate(label, edited_note({OUTPUT_FORMAT_LABELS[f]: current.get(f) for f in formats}),
+                   lambda: generate(ctx, session.id, "outputs", formats=formats),
                    key=f"generate-outputs-{session.id}", help="Earlier versions are kept.", primary=not current)
 
 if edits:

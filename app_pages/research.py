@@ -6,7 +6,7 @@ from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, next_button, run_step, step_button, step_page
+from lib.ui.steps import confirm_regenerate, first_run, generate, next_button, running, start_outlines, step_page
 
 ctx = app_context()
 session = step_page(ctx, "research")
@@ -14,19 +14,18 @@ st.caption(f"Theme: {session.selected_theme.summary}")
 
 research = session.current_research
 if research is None:
-    step_button("Generate research", ":material/travel_explore:", "Researching…", "Research saved",
-                lambda: ctx.pipeline.research(session.id), saved_note="Your theme is saved; try again when ready.")
+    first_run(ctx, session.id, "Generate research", ":material/travel_explore:", "research",
+              saved_note="Your theme is saved.")
     st.stop()
 
 sessions = ctx.sessions
 edit = Edit(f"research-{session.id}", research)
+if running(ctx, session.id, "research", saved_note="The earlier research is still saved.", then=edit.reset):
+    st.stop()
 
 
 def regenerate() -> None:
-    if run_step("Researching…", "New research version saved", lambda: ctx.pipeline.research(session.id),
-                saved_note="The earlier research is still saved."):
-        edit.reset()
-        st.rerun()
+    generate(ctx, session.id, "research")
 
 
 if research.theme.id != session.selected_theme.id:
@@ -68,6 +67,6 @@ with st.expander(f"Versions ({len(session.research)})", icon=":material/history:
 
 left, right = st.columns(2)
 with left:
-    next_button("Keep selection → Outline", "outline", session.id, lambda: ctx.pipeline.complete(session.id, "research"))
+    next_button("Keep selection → Outline", "outline", session.id, lambda: start_outlines(ctx, session))
 with right:
     confirm_regenerate("Regenerate research", edited_note({"the research selection": research}), regenerate)

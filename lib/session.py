@@ -105,6 +105,13 @@ class Sessions:
             raise SessionNotFound(session_id)
         return _SESSION.validate_python(row)
 
+    def draft_text(self, session_id: object, version: int) -> str | None:
+        """One draft version's text (a job's draft as it grows), without loading the whole session."""
+        with self.db.as_user(self.user_id) as conn:
+            row = conn.execute("select markdown from public.content_drafts where session_id = %s and version = %s",
+                               [parse_session_id(session_id), version]).fetchone()
+        return row["markdown"] if row else None
+
     def every_id(self) -> list[uuid.UUID]:
         """The ids of all of this user's sessions, oldest first (for an export of everything)."""
         with self.db.as_user(self.user_id) as conn:

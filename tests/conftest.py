@@ -100,9 +100,16 @@ def app(monkeypatch, db_url, data_dir):
     """The whole app (streamlit_app.py) on this test's database and data dir, local user, offline generator."""
     from streamlit.testing.v1 import AppTest
 
+    from lib.config import load_config
+    from lib.jobs import queue
+    from lib.jobs.worker import InProcessWorker
+
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("CONTENT_DATA_DIR", str(data_dir))
-    return AppTest.from_file(APP, default_timeout=60)
+    worker = InProcessWorker(load_config(), concurrency=2).start()  # what serve.py's lifespan starts
+    yield AppTest.from_file(APP, default_timeout=60)
+    worker.stop()
+    queue.close(db_url)
 
 
 @pytest.fixture

@@ -87,17 +87,51 @@ def open_page(app, page: str, session_id=None):
 
 
 def click(app, label):
+    """Click, and when the click started generation jobs, let the worker finish them and run the page again
+    (a browser's live status panel does this by polling; AppTest does not run `run_every` fragments)."""
     buttons = [b for b in app.button if b.label == label]
     assert buttons, f"no button {label!r} among {[b.label for b in app.button]}"
+    title = app.title[0].value if app.title else None
+    before = jobs_started()
     buttons[0].click().run()
     assert not app.exception, app.exception
+    switched = (app.title[0].value if app.title else None) != title  # then `follow` runs the new page
+    if jobs_started() != before and not switched:
+        settle()  # the page shows what the jobs saved, as a browser's live panel would make it
+        app.run()
+        assert not app.exception, app.exception
     return app
+
+
+def jobs_started() -> int:
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        return conn.execute("select count(*) from public.content_jobs").fetchone()[0]
+
+
+def settle(timeout: float = 60) -> bool:
+    """Wait until no generation job of this test's database is queued or running. True when there were any."""
+    import psycopg
+
+    waited = False
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        while conn.execute("select count(*) from public.content_jobs where state in ('queued', 'running')"
+                           ).fetchone()[0]:
+            assert time.monotonic() < deadline, f"generation jobs still running after {timeout} s"
+            waited = True
+            time.sleep(0.05)
+    return waited
 
 
 def follow(app, page, title):
     """The app switched pages; AppTest reruns its own current page, so follow the switch explicitly."""
     assert app.title[0].value == title, f"expected the {title} page, got {app.title[0].value}"
     app.switch_page(page)
+    settle()  # the step that moving on started
+    app.run()
+    assert not app.exception, app.exception
     return app
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from lib.generate.models import Usage
 from lib.session import Sessions
-from tests.helpers import open_page
+from tests.helpers import click, open_page
 
 THEMES = {"themes": [
     {"title": "Async by default", "summary": "Write decisions down", "angle": "contrarian", "key_points": ["docs first"]},
@@ -62,7 +62,7 @@ def test_themes_come_from_the_compatible_server_and_are_saved_with_model_and_usa
     open_page(app, "app_pages/create.py")
     assert "Generator: OpenAI · llama3.1:8b" in " ".join(c.value for c in app.sidebar.caption)
     app.text_area(key="brain_dump").input("remote teams: async writing, timezone overlap, onboarding buddies")
-    next(b for b in app.button if b.label == "Extract themes").click().run()
+    click(app, "Extract themes")  # a job: the helper waits for the worker, as the page's live panel does
     assert not app.exception and not app.error
 
     assert len(requests) == 1

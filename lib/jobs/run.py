@@ -34,7 +34,12 @@ def _outlines(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | No
 
 def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
     def beat(stream) -> None:  # after each checkpoint: alive, where the text is, and whether to go on
-        if not jobs.beat(job.id, stream.version):
+        try:
+            go_on = jobs.beat(job.id, stream.version)
+        except AppError as exc:  # a database blip: the stream goes on, the next beat tries again
+            log.warning("job %s heartbeat failed: %s", job.id, exc)
+            return
+        if not go_on:
             raise JobCancelled()
 
     stream = pipeline.write_draft(job.session_id, after=beat)

@@ -55,15 +55,22 @@ class Jobs:
         self.user_id = uuid.UUID(str(user_id))
 
     def start(self, session_id: object, step: str, options: dict[str, Any] | None = None,
-              base_version: int | None = None) -> tuple[Job, bool]:
+              base_version: int | None = None, *, limit: int | None = None) -> tuple[Job, bool]:
         """A new queued job, or the one already queued or running for this session and step (a second click,
-        a second tab). Returns the job and whether it is new."""
+        a second tab). Returns the job and whether it is new. `limit`: most active jobs this user may have."""
         if step not in STEPS:
             raise InputError(f"Unknown step {step!r}.", fix=f"Use one of {', '.join(STEPS)}.")
         sid = parse_id(session_id, lambda: SessionNotFound(session_id))
         with self.db.as_user(self.user_id) as conn:
-            if conn.execute("select 1 from public.content_sessions where id = %s", [sid]).fetchone() is None:
+            # The session row's lock orders two starts of one session; RLS makes another user's not found.
+            if conn.execute("select 1 from public.content_sessions where id = %s for update", [sid]).fetchone() is None:
                 raise SessionNotFound(session_id)
+            active = conn.execute("select step, session_id from public.content_jobs where state in ('queued', 'running')"
+                                  ).fetchall()
+            joining = any(r["step"] == step and r["session_id"] == sid for r in active)
+            if limit is not None and not joining and len(active) >= limit:
+                raise InputError(f"You already have {len(active)} generations running (the limit is {limit}).",
+                                 fix="Wait for one to finish, or stop one, then start this again.")
             row = conn.execute(
                 f"insert into public.content_jobs (user_id, session_id, step, options, base_version)"
                 f" values (%s, %s, %s, %s, %s)"

@@ -20,6 +20,7 @@ from lib.config import Config, load_config
 from lib.db import Database, get_database
 from lib.generate import GenerationOptions, Generator, get_generator
 from lib.images import Images
+from lib.jobs.store import Jobs
 from lib.pipeline import Pipeline
 from lib.session import Sessions
 from lib.spool import Spool
@@ -61,6 +62,10 @@ class AppContext:
     @cached_property
     def generator(self) -> Generator:
         return _generator(self.config.fingerprint, self.config)
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        return Jobs(self.db, self.user.id)
 
     @cached_property
     def pipeline(self) -> Pipeline:

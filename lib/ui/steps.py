@@ -7,33 +7,67 @@ from typing import Callable
 import streamlit as st
 
 from lib import steps
-from lib.errors import AppError
 from lib.ui.session_url import require_session
 from lib.ui.shown_errors import shown_errors
+from lib.ui.jobs import job_status, start_job
 from lib.ui.nav import go, link, stepper
 from lib.ui.rename import rename_control
 
 
-def run_step(label: str, done_label: str, work: Callable[[], object], *, saved_note: str) -> bool:
-    """Run one generation inside st.status. On failure show why, keep everything saved so far, return False."""
-    with st.status(label, expanded=True) as status:
-        try:
-            work()
-        except AppError as exc:
-            status.update(label=f"{label.rstrip('…')} failed", state="error", expanded=True)
-            st.error(f"{exc} {saved_note}", icon=":material/error:")
-            return False
-        status.update(label=done_label, state="complete", expanded=False)
-    st.toast(done_label, icon=":material/check:")
-    return True
+def generate(ctx, session_id, step: str, **extra) -> None:
+    """Start (or join) the step's job and rerun: the page then shows it running, from its row."""
+    with shown_errors(stop=True):
+        start_job(ctx, session_id, step, **extra)
+    st.rerun()
 
 
-def step_button(label: str, icon: str, running: str, done: str, work: Callable[[], object], *, saved_note: str,
-                primary: bool = True, help: str | None = None) -> None:
-    """A button that runs one generation with progress and, when it succeeds, reruns to show the saved result."""
+def step_button(ctx, session_id, label: str, icon: str, step: str, *, primary: bool = True,
+                help: str | None = None, **extra) -> None:
+    """A button that starts one generation as a job; it runs on a worker whatever this tab does next."""
     if st.button(label, type="primary" if primary else "secondary", icon=icon, help=help):
-        if run_step(running, done, work, saved_note=saved_note):
-            st.rerun()
+        generate(ctx, session_id, step, **extra)
+
+
+def first_run(ctx, session_id, label: str, icon: str, step: str, *, saved_note: str = "", **extra) -> None:
+    """Before a step has a result: its job running, or its failure with Retry, or the button that starts it."""
+    job = job_status(ctx, session_id, step, saved_note=saved_note)
+    if job is None or job.state in ("done", "cancelled"):
+        step_button(ctx, session_id, label, icon, step, **extra)
+
+
+def start_research(ctx, session) -> None:
+    """One click per step: moving on from a theme starts its research, unless research for it exists."""
+    current = ctx.sessions.get(session.id)
+    research = current.current_research
+    if research is None or research.theme.id != current.selected_theme.id:
+        start_job(ctx, session.id, "research")
+
+
+def start_outlines(ctx, session) -> None:
+    """Moving on from research opens Outline and starts its options, unless options exist already."""
+    ctx.pipeline.complete(session.id, "research")
+    if session.current_outline is None:
+        start_job(ctx, session.id, "outlines")
+
+
+def start_draft(ctx, session, commit: Callable[[], object]) -> None:
+    """Moving on from the outline saves the pick, opens Draft and starts writing, unless a draft exists."""
+    commit()
+    ctx.pipeline.complete(session.id, "outline")
+    if session.current_draft is None:
+        start_job(ctx, session.id, "draft")
+
+
+def start_outputs(ctx, session) -> None:
+    """Moving on from the draft starts every output format, unless outputs exist already."""
+    if not session.current_outputs:
+        start_job(ctx, session.id, "outputs")
+
+
+def running(ctx, session_id, step: str, *, saved_note: str = "", then: Callable[[], None] | None = None) -> bool:
+    """Show the step's job when it runs or failed; True while it runs (the page then shows only that)."""
+    job = job_status(ctx, session_id, step, saved_note=saved_note, then=then)
+    return job is not None and job.active
 
 
 def confirm_regenerate(label: str, edited: str | None, run: Callable[[], object], *, key: str | None = None,

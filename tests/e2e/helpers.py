@@ -49,4 +49,4 @@ def start_session(page: Page, app_url: str, notes: str) -> None:
     page.keyboard.press("Tab")
     idle(page)
     click(page, "Extract themes")
-    expect(page.get_by_text("Pick the theme to develop")).to_be_visible()
+    expect(page.get_by_text("Pick the theme to develop")).to_be_visible(timeout=30_000)  # a job on the worker

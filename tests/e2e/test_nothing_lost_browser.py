@@ -63,7 +63,7 @@ def made_session(db, upto: str) -> str:
     session = pipeline.start(NOTES)
     sid = session.id
     pipeline.extract_themes(sid)
-    pipeline.choose_theme(sid, sessions.get(sid).brain_dump.themes[0]["id"])
+    pipeline.choose_theme(sid, sessions.get(sid).brain_dump.themes[0].id)
     pipeline.research(sid)
     if upto == "research":
         return str(sid)
@@ -264,12 +264,12 @@ def test_outline_edits_survive_reload_and_switching_options(page: Page, app_url,
     shot(page, "lost-3-outline-edited")
 
     def mine(o) -> bool:
-        c = o.chosen_outline or {}
-        return (c.get("title") == title and c.get("hook") == hook and c.get("call_to_action") == cta
-                and [s["heading"] for s in c.get("sections", [])] == ["My first section", "My second section"])
+        c = o.chosen_outline
+        return (c is not None and c.title == title and c.hook == hook and c.call_to_action == cta
+                and [s.heading for s in c.sections] == ["My first section", "My second section"])
 
     outline = eventually(lambda: (o := load(db, sid).current_outline) and mine(o) and o, "all four outline fields")
-    assert outline.chosen_index == 0 and outline.options[0]["title"] == title
+    assert outline.chosen_index == 0 and outline.options[0].title == title
 
     def shows_mine() -> None:
         expect(outline_field(page, "Title")).to_have_value(title)
@@ -316,8 +316,8 @@ def test_outline_fields_typed_one_right_after_another_are_all_saved(page: Page, 
     shot(page, "lost-3-outline-quick")
     no_error_on(page)
     keys = {"Title": "title", "Hook": "hook", "Call to action": "call_to_action"}
-    eventually(lambda: all((load(db, sid).current_outline.chosen_outline or {}).get(k) == values[label]
-                           for label, k in keys.items()), "all four quickly typed fields", timeout=8)
+    eventually(lambda: all(getattr(load(db, sid).current_outline.chosen_outline, k, None) == values[label]
+                           for label, k in keys.items()), "all four quickly typed fields", timeout=15)
     fresh_load(page)
     for label, text in values.items():
         expect(outline_field(page, label)).to_have_value(text)
@@ -328,7 +328,7 @@ def test_outline_two_tabs_both_titles_kept(page: Page, second_page: Page, app_ur
     tab_a, tab_b = page, second_page
     open_step(tab_a, app_url, "outline", sid)
     open_step(tab_b, app_url, "outline", sid)  # opened before A saves
-    generated = load(db, sid).current_outline.options[0]["title"]
+    generated = load(db, sid).current_outline.options[0].title
     for tab in (tab_a, tab_b):  # both screens show the generated outline before anyone saves
         expect(outline_field(tab, "Title")).to_have_value(generated)
     title_a, title_b = marker("Title from A"), marker("Title from B")
@@ -336,7 +336,7 @@ def test_outline_two_tabs_both_titles_kept(page: Page, second_page: Page, app_ur
     outline_field(tab_a, "Title").fill(title_a)
     tab_a.keyboard.press("Tab")
     idle(tab_a)
-    eventually(lambda: (load(db, sid).current_outline.chosen_outline or {}).get("title") == title_a, "A's title")
+    eventually(lambda: getattr(load(db, sid).current_outline.chosen_outline, "title", None) == title_a, "A's title")
 
     outline_field(tab_b, "Title").fill(title_b)
     tab_b.keyboard.press("Tab")
@@ -346,10 +346,10 @@ def test_outline_two_tabs_both_titles_kept(page: Page, second_page: Page, app_ur
     shot(tab_b, "lost-3-outline-two-tabs")
 
     def newest_title(s: Session) -> str | None:
-        return (s.current_outline.chosen_outline or {}).get("title")
+        return getattr(s.current_outline.chosen_outline, "title", None)
 
     outlines = eventually(lambda: newest_title(s := load(db, sid)) == title_b and s.outlines, "B's title, newest")
-    titles = [(o.version, (o.chosen_outline or {}).get("title")) for o in outlines]
+    titles = [(o.version, getattr(o.chosen_outline, "title", None)) for o in outlines]
     assert any(t == title_a for _, t in titles), titles
     assert outlines[-1].conflict and outlines[-1].version > next(v for v, t in titles if t == title_a)
     fresh_load(tab_b)
@@ -365,21 +365,21 @@ def test_research_unticked_items_stay_unticked(page: Page, app_url, db):
     dropped = [items[0], items[2]]
     open_step(page, app_url, "research", sid)
     for item in dropped:
-        box = checkbox(page, item["text"])
+        box = checkbox(page, item.text)
         expect(box.locator("input")).to_be_checked()
         box.locator("label").click()
         expect(box.locator("input")).not_to_be_checked()
     idle(page)
     shot(page, "lost-4-research-unticked")
 
-    gone = {i["id"] for i in dropped}
+    gone = {i.id for i in dropped}
     research = eventually(lambda: (r := load(db, sid).current_research) and not gone & set(r.kept_item_ids) and r,
                           "both items unticked")
-    assert set(research.kept_item_ids) == {i["id"] for i in items} - gone
+    assert set(research.kept_item_ids) == {i.id for i in items} - gone
     fresh_load(page)
     for item in items:
-        tick = expect(checkbox(page, item["text"]).locator("input"))
-        if item["id"] in gone:
+        tick = expect(checkbox(page, item.text).locator("input"))
+        if item.id in gone:
             tick.not_to_be_checked()
         else:
             tick.to_be_checked()
@@ -393,16 +393,16 @@ def test_an_unticked_research_item_reaches_no_later_step(page: Page, app_url, db
     sid = session_id_of(page)
     click(page, "Use this theme → Research")
     page.wait_for_url(re.compile(r"/research\?session_id="))
-    click(page, "Generate research")
-    expect(page.locator("[data-testid=stCheckbox]").first).to_be_visible()
+    # moving on started the research: the page shows it running, then the items
+    expect(page.locator("[data-testid=stCheckbox]").first).to_be_visible(timeout=30_000)
     eventually(lambda: load(db, sid).current_research, "the research")
-    item = next(i for i in load(db, sid).current_research.items if i["text"].rstrip("…").startswith(DISTINCT))
-    needle = item["text"].rstrip("…").rstrip(".")
+    item = next(i for i in load(db, sid).current_research.items if i.text.rstrip("…").startswith(DISTINCT))
+    needle = item.text.rstrip("…").rstrip(".")
     box = checkbox(page, needle)
     box.locator("label").click()
     expect(box.locator("input")).not_to_be_checked()
     idle(page)
-    eventually(lambda: item["id"] not in load(db, sid).current_research.kept_item_ids, "the untick")
+    eventually(lambda: item.id not in load(db, sid).current_research.kept_item_ids, "the untick")
     fresh_load(page)
     expect(checkbox(page, needle).locator("input")).not_to_be_checked()
     shot(page, "lost-5-research-unticked")
@@ -412,9 +412,8 @@ def test_an_unticked_research_item_reaches_no_later_step(page: Page, app_url, db
         return needle.casefold() not in low and DISTINCT_FRAGMENT.casefold() not in low
 
     click(page, "Keep selection → Outline")
-    page.wait_for_url(re.compile(r"/outline\?session_id="))
-    click(page, "Generate outline options")
-    expect(page.get_by_role("button", name="Use this outline → Draft")).to_be_visible()
+    page.wait_for_url(re.compile(r"/outline\?session_id="))  # moving on started the outline options
+    expect(page.get_by_role("button", name="Use this outline → Draft")).to_be_visible(timeout=30_000)
     radios = radio_options(page)
     for i in range(radios.count()):  # every option as the page shows it: its label and its fields
         radios.nth(i).click()
@@ -430,8 +429,7 @@ def test_an_unticked_research_item_reaches_no_later_step(page: Page, app_url, db
 
     click(page, "Use this outline → Draft")
     page.wait_for_url(re.compile(r"/draft\?session_id="))
-    click(page, "Write the draft")
-    expect(page.get_by_role("button", name="Continue → Outputs")).to_be_visible()
+    expect(page.get_by_role("button", name="Continue → Outputs")).to_be_visible(timeout=30_000)
     draft = load(db, sid).current_draft
     assert draft is not None and absent(draft.markdown), draft.markdown
     assert absent(draft_box(page).input_value())
@@ -439,8 +437,7 @@ def test_an_unticked_research_item_reaches_no_later_step(page: Page, app_url, db
 
     click(page, "Continue → Outputs")
     page.wait_for_url(re.compile(r"/outputs\?session_id="))
-    click(page, "Generate outputs")
-    expect(page.get_by_role("tab", name="LinkedIn post")).to_be_visible()
+    expect(page.get_by_role("tab", name="LinkedIn post")).to_be_visible(timeout=30_000)
     shot(page, "lost-5-outputs")
     outputs = load(db, sid).current_outputs
     assert set(outputs) == set(OUTPUT_FORMATS)
@@ -507,7 +504,7 @@ def test_older_research_versions_are_reachable(page: Page, app_url, db):
     expander.get_by_text("Versions (2)").click()
     pick_version(expander, page, 1)
     expect(expander.get_by_role("button", name="Restore v1 as the newest")).to_be_visible()
-    expect(expander.get_by_text(items[0]["text"], exact=False).first).to_be_visible()
+    expect(expander.get_by_text(items[0].text, exact=False).first).to_be_visible()
     shot(page, "lost-6-research-versions")
     expander.get_by_role("button", name="Restore v1 as the newest").click()
     idle(page)

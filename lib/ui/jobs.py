@@ -1,0 +1,89 @@
+"""Generation jobs on a page: start one (or join the one running), and show it live from its row: progress,
+the draft growing as it streams, Cancel, and Retry after a failure. Any tab and any app server sees the same,
+because all of it is read from the database."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from lib.errors import AppError
+from lib.jobs import queue
+from lib.jobs.store import Job
+from lib.ui.clock import local_time
+
+WORDS = {  # step → (while it runs, when it is done)
+    "themes": ("Extracting themes…", "Themes found"),
+    "research": ("Researching…", "Research saved"),
+    "outlines": ("Outlining…", "Outline options saved"),
+    "draft": ("Writing the draft…", "Draft saved"),
+    "outputs": ("Repurposing the draft…", "Outputs saved"),
+}
+
+
+def start_job(ctx, session_id, step: str, **extra) -> Job:
+    """Queue `step` for the session with this run's generation options, or join the job already running."""
+    job, new = ctx.jobs.start(session_id, step, {**ctx.options.model_dump(), **extra}, limit=ctx.config.jobs_per_user)
+    if new:
+        try:
+            ctx.jobs.attach(job.id, queue.enqueue(ctx.db.url, job.id, ctx.user.id))
+        except Exception as exc:
+            ctx.jobs.finish(job.id, "failed", error="The job could not be queued. Press Retry.")
+            raise AppError("The generation could not be queued.", fix="Try again in a moment.") from exc
+    return job
+
+
+def job_status(ctx, session_id, step: str, *, saved_note: str = "", then: Callable[[], None] | None = None) -> Job | None:
+    """The newest job of `step` for the session, shown while it runs (live) or after it failed; None when
+    there is none. `then` runs when a job this page watched has finished (before the page reruns)."""
+    job = ctx.jobs.latest(session_id, step)
+    if job is None:
+        return None
+    if job.active:
+        _live(ctx, job.id, step, then)
+    elif job.state == "failed":
+        running, _ = WORDS[step]
+        kept = f"What was written is saved as version {job.result_version} (partial). " if step == "draft" and \
+            job.result_version else ""
+        with st.status(f"{running.rstrip('…')} failed", state="error", expanded=True):
+            st.error(f"{job.error} {kept}{saved_note}".strip(), icon=":material/error:")
+            if st.button("Retry", key=f"retry-{job.id}", icon=":material/refresh:", type="primary"):
+                with_errors(lambda: start_job(ctx, session_id, step, **_extra(job)))
+                st.rerun()
+    return job
+
+
+def _extra(job: Job) -> dict:
+    return {k: v for k, v in job.options.items() if k == "formats"}
+
+
+def with_errors(action: Callable[[], object]) -> None:
+    from lib.ui.shown_errors import shown_errors
+
+    with shown_errors(stop=True):
+        action()
+
+
+@st.fragment(run_every=1.0)
+def _live(ctx, job_id, step: str, then: Callable[[], None] | None) -> None:
+    job = ctx.jobs.get(job_id)
+    if job is None or not job.active:
+        if then is not None:
+            then()
+        st.rerun(scope="app")  # the result (or the failure) is the whole page's to show
+    running, _ = WORDS[step]
+    with st.status(running, state="running", expanded=True):
+        since = local_time(job.started_at or job.created_at)
+        st.caption(("Waiting for a free worker" if job.state == "queued" else f"Running since {since:%H:%M:%S}")
+                   + " · it goes on if you leave this page or close the tab.")
+        if step == "draft" and job.result_version:
+            text = ctx.sessions.draft_text(job.session_id, job.result_version)
+            if text:
+                st.markdown(text)
+                st.caption(f"{len(text.split()):,} words so far")
+        if job.cancel_requested:
+            st.caption("Stopping…")
+        else:
+            st.button("Stop", key=f"cancel-{job.id}", icon=":material/stop:",
+                      on_click=ctx.jobs.cancel, args=(job.id,))
