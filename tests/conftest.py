@@ -96,20 +96,26 @@ def data_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def app(monkeypatch, db_url, data_dir):
-    """The whole app (streamlit_app.py) on this test's database and data dir, local user, offline generator."""
-    from streamlit.testing.v1 import AppTest
-
+def app_worker(monkeypatch, db_url, data_dir):
+    """The generation worker that serve.py's lifespan starts beside the app (a test may stop it early)."""
     from lib.config import load_config
     from lib.jobs import queue
     from lib.jobs.worker import InProcessWorker
 
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("CONTENT_DATA_DIR", str(data_dir))
-    worker = InProcessWorker(load_config(), concurrency=2).start()  # what serve.py's lifespan starts
-    yield AppTest.from_file(APP, default_timeout=60)
+    worker = InProcessWorker(load_config(), concurrency=2).start()
+    yield worker
     worker.stop()
     queue.close(db_url)
+
+
+@pytest.fixture
+def app(app_worker):
+    """The whole app (streamlit_app.py) on this test's database and data dir, local user, offline generator."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(APP, default_timeout=60)
 
 
 @pytest.fixture

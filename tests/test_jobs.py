@@ -9,7 +9,7 @@ import pytest
 
 from lib.config import load_config
 from lib.db import get_database
-from lib.errors import SessionNotFound
+from lib.errors import InputError, SessionNotFound
 from lib.jobs import queue
 from lib.jobs.store import Jobs
 from lib.jobs.worker import InProcessWorker
@@ -110,3 +110,15 @@ def test_no_job_can_be_started_in_another_user_s_session(config, user, user_b):
             conn.execute("insert into public.content_jobs (user_id, session_id, step) values (%s, %s, 'themes')",
                          [user_b, sid])
     assert Jobs(db, user_b).get(uuid.uuid4()) is None
+
+
+def test_a_user_s_running_jobs_are_capped_and_a_join_is_never_refused(config, user):
+    db = get_database(config)
+    sessions = Sessions(db, user)
+    jobs = Jobs(db, user)
+    first, second, third = (sessions.create(f"{BRAIN_DUMP} {n}").id for n in range(3))
+    jobs.start(first, "themes", limit=2)
+    jobs.start(second, "themes", limit=2)
+    with pytest.raises(InputError, match="You already have 2 generations running"):
+        jobs.start(third, "themes", limit=2)
+    assert jobs.start(first, "themes", limit=2)[1] is False  # joining the running one is always fine
