@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from bench.jobs import measure_jobs
 from bench.seed import Log, Seeded, Sizes, seed
 from bench.statements import count_statements
 from lib.db import Database, close_database
@@ -37,7 +38,8 @@ APP = ROOT / "streamlit_app.py"
 HISTORY_PAGE = "app_pages/history.py"
 KEYS = ("history_page_ms_p50", "history_render_ms_p50", "search_ms_p50", "gallery_page_ms_p50",
         "statements_per_history_page", "statements_per_history_page_small", "history_page_bytes",
-        "gallery_page_bytes", "gallery_fullsize_bytes", "thumb_kb_max", "embed_all_ms_p50", "embed_all_bytes")
+        "gallery_page_bytes", "gallery_fullsize_bytes", "thumb_kb_max", "embed_all_ms_p50", "embed_all_bytes",
+        "job_pickup_ms_p50", "draft_visible_lag_ms_p50")
 COMMON_WORD = "pricing"  # a topic word: in most documents, so search has to sort many hits
 # Settings a developer may have set that must not reach the app under test.
 _FOREIGN_SETTINGS = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "SUPABASE_URL", "SUPABASE_ANON_KEY", "CONTENT_GENERATOR",
@@ -203,6 +205,9 @@ def measure(db: Database, seeded: Seeded, *, database_url: str, data_dir: Path, 
     out["history_render_ms_p50"], n = render_timed(database_url, data_dir, len(first.rows), warmup, runs)
     log(f"history page in AppTest: {out['history_render_ms_p50']} ms p50 per rerun{_runs(n, runs)} "
         f"({time.perf_counter() - t:.1f} s with the first run)")
+
+    with app_environment(database_url, data_dir):  # the worker reads its settings as the app does
+        out.update(measure_jobs(database_url, seeded.small_user_id, runs, log))
     return {key: out[key] for key in KEYS}
 
 
@@ -214,6 +219,9 @@ def targets(result: dict) -> str:
         (f"search {result['search_ms_p50']} ms <= 100 ms", result["search_ms_p50"] <= 100),
         (f"embed-all/history bytes {ratio:.0f}x >= 20x", ratio >= 20),
         (f"largest thumbnail {result['thumb_kb_max']} KB <= 40 KB", result["thumb_kb_max"] <= 40),
+        (f"job pickup {result['job_pickup_ms_p50']} ms <= 200 ms", result["job_pickup_ms_p50"] <= 200),
+        (f"draft visible lag {result['draft_visible_lag_ms_p50']} ms <= 1500 ms",
+         result["draft_visible_lag_ms_p50"] <= 1500),
     ]
     return "targets: " + " | ".join(f"{text}: {'met' if ok else 'NOT met'}" for text, ok in checks)
 
