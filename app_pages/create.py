@@ -9,6 +9,7 @@ from lib.ui.session_url import require_session, session_id_param
 from lib.ui.shown_errors import shown_errors
 from lib.ui.editing import Edit, editor_id, version_history
 from lib.ui.jobs import start_job
+from lib.ui.nav import go
 from lib.ui.steps import first_run, next_button, running, session_header, start_research, step_button
 from lib.ui.uploads import read_uploads, show_uploads, with_uploads
 
@@ -38,7 +39,7 @@ if session_id_param() is None:
     st.stop()
 
 session = require_session(ctx.sessions)
-session_header(ctx, session)
+session_header(ctx, session, "create")
 sessions = ctx.sessions
 notes = session.brain_dump
 edit = Edit(f"notes-{session.id}", notes)
@@ -78,9 +79,17 @@ with st.container(border=True):
     for point in theme.key_points:
         st.markdown(f"- {point}")
 
-left, right = st.columns([1, 1])
+left, middle, right = st.columns(3)
 with left:
     next_button("Use this theme → Research", "research", session.id,
                 lambda: (ctx.pipeline.choose_theme(session.id, pick), start_research(ctx, session)))
+with middle:
+    if st.button("Auto-run the rest", icon=":material/fast_forward:",
+                 help="Research (every item kept), the first outline, the draft and every output, one after "
+                      "another, each saved. Stop it at any step and take over."):
+        with shown_errors(stop=True):
+            ctx.pipeline.choose_theme(session.id, pick)
+            start_job(ctx, session.id, "research", auto=True)
+        go("research", session.id)
 with right:
     step_button(ctx, session.id, "Extract themes again", ":material/refresh:", "themes", primary=False)

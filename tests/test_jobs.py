@@ -122,3 +122,35 @@ def test_a_user_s_running_jobs_are_capped_and_a_join_is_never_refused(config, us
     with pytest.raises(InputError, match="You already have 2 generations running"):
         jobs.start(third, "themes", limit=2)
     assert jobs.start(first, "themes", limit=2)[1] is False  # joining the running one is always fine
+
+
+def test_auto_run_takes_a_chosen_theme_through_every_step(config, worker, pipeline, user):
+    sid = through(pipeline, "research")
+    db = get_database(config)
+    job, _ = Jobs(db, user).start(sid, "research", {"auto": True, "draft_words": 400})
+    Jobs(db, user).attach(job.id, queue.enqueue(db.url, job.id, user))
+    deadline = time.monotonic() + 60
+    while (session := pipeline.sessions.get(sid)).status != "completed":
+        assert time.monotonic() < deadline, f"auto-run stopped at {session.status}"
+        time.sleep(0.2)
+    assert session.current_outline.chosen_index == 0 and session.current_draft.source == "generated"
+    assert len(session.current_outputs) == 5
+    with db.as_user(user) as conn:
+        steps = [r["step"] for r in conn.execute("select step from content_jobs order by created_at")]
+    assert steps == ["research", "outlines", "draft", "outputs"]
+
+
+def test_stopping_an_auto_run_stops_the_chain(config, pipeline, user):
+    sid = through(pipeline, "research")
+    db = get_database(config)
+    jobs = Jobs(db, user)
+    job, _ = start(config, user, sid, "research", auto=True)
+    jobs.cancel(job.id)  # stopped before a worker took it
+    running = InProcessWorker(config, concurrency=1).start()
+    try:
+        time.sleep(1.5)
+    finally:
+        running.stop()
+    with db.as_user(user) as conn:
+        assert [r["state"] for r in conn.execute("select state from content_jobs")] == ["cancelled"]
+    assert pipeline.sessions.get(sid).current_research is None

@@ -12,6 +12,7 @@ from lib.db import Database
 from lib.errors import AppError, JobCancelled
 from lib.generate import GenerationOptions, Generator, OUTPUT_FORMATS
 from lib.generate.models import Usage
+from lib.jobs import queue
 from lib.jobs.store import Job, Jobs
 from lib.pipeline import Pipeline
 from lib.session import Sessions
@@ -54,6 +55,23 @@ def _outputs(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | Non
 RUNNERS: dict[str, Callable[[Pipeline, Job, Jobs], tuple[Usage, int | None]]] = {
     "themes": _themes, "research": _research, "outlines": _outlines, "draft": _draft, "outputs": _outputs,
 }
+# "Auto-run the rest": after each of these steps, what the user would do by hand, then the next job.
+AUTO_NEXT: dict[str, tuple[Callable[[Pipeline, object], None], str]] = {
+    "research": (lambda p, sid: p.complete(sid, "research"), "outlines"),  # every item kept
+    "outlines": (lambda p, sid: p.choose_outline(sid, 0), "draft"),  # the first option
+    "draft": (lambda p, sid: None, "outputs"),  # every format
+}
+
+
+def _continue(db: Database, pipeline: Pipeline, job: Job, jobs: Jobs) -> None:
+    """An auto-run job hands over to the next step's job, with the same options (the user can Stop any)."""
+    if not job.options.get("auto") or job.step not in AUTO_NEXT:
+        return
+    prepare, step = AUTO_NEXT[job.step]
+    prepare(pipeline, job.session_id)
+    following, new = jobs.start(job.session_id, step, job.options)
+    if new:
+        jobs.attach(following.id, queue.enqueue(db.url, following.id, job.user_id))
 
 
 def run_job(db: Database, config: Config, generator: Generator, job_id: object, user_id: object) -> str:
@@ -78,4 +96,8 @@ def run_job(db: Database, config: Config, generator: Generator, job_id: object, 
                                             "press Retry.")
         return "failed"
     jobs.finish(job.id, "done", usage=usage, result_version=version)
+    try:
+        _continue(db, pipeline, job, jobs)
+    except AppError as exc:  # the chain stops here; what is done is saved and the next step can be started
+        log.warning("auto-run of session %s stopped after %s: %s", job.session_id, job.step, exc)
     return "done"

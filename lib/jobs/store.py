@@ -96,6 +96,14 @@ class Jobs:
                                [parse_id(session_id, lambda: SessionNotFound(session_id)), step]).fetchone()
         return Job(**row) if row else None
 
+    def active(self, session_id: object) -> list[Job]:
+        """The session's queued and running jobs, oldest first."""
+        with self.db.as_user(self.user_id) as conn:
+            rows = conn.execute(f"select {_COLUMNS} from public.content_jobs where session_id = %s"
+                                " and state in ('queued', 'running') order by created_at",
+                                [parse_id(session_id, lambda: SessionNotFound(session_id))]).fetchall()
+        return [Job(**row) for row in rows]
+
     def attach(self, job_id: uuid.UUID, queue_job_id: int) -> None:
         with self.db.as_user(self.user_id) as conn:
             conn.execute("update public.content_jobs set queue_job_id = %s where id = %s", [queue_job_id, job_id])

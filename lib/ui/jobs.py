@@ -54,8 +54,29 @@ def job_status(ctx, session_id, step: str, *, saved_note: str = "", then: Callab
     return job
 
 
+JOB_PAGE = {"themes": "create", "research": "research", "outlines": "outline", "draft": "draft", "outputs": "outputs"}
+
+
+@st.fragment(run_every=2.0)
+def auto_run_banner(ctx, session_id, here: str) -> None:
+    """While "Auto-run the rest" goes on, every step page says where it is, links there, and can stop it."""
+    from lib.ui.nav import link
+
+    job = next((j for j in ctx.jobs.active(session_id) if j.options.get("auto")), None)
+    if job is None:  # the chain ended (or was stopped): the page shows where it got to
+        st.rerun(scope="app")
+    with st.container(border=True):
+        st.markdown(f":material/fast_forward: **Auto-run:** {WORDS[job.step][0]}")
+        left, right = st.columns(2)
+        if JOB_PAGE[job.step] != here:
+            with left:
+                link(JOB_PAGE[job.step], session_id, label="Watch it", icon=":material/visibility:")
+        right.button("Stop auto-run", key=f"stop-auto-{job.id}", icon=":material/stop:",
+                     on_click=ctx.jobs.cancel, args=(job.id,))
+
+
 def _extra(job: Job) -> dict:
-    return {k: v for k, v in job.options.items() if k == "formats"}
+    return {k: v for k, v in job.options.items() if k in ("formats", "auto")}
 
 
 def with_errors(action: Callable[[], object]) -> None:

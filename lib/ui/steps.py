@@ -9,7 +9,7 @@ import streamlit as st
 from lib import steps
 from lib.ui.session_url import require_session
 from lib.ui.shown_errors import shown_errors
-from lib.ui.jobs import job_status, start_job
+from lib.ui.jobs import auto_run_banner, job_status, start_job
 from lib.ui.nav import go, link, stepper
 from lib.ui.rename import rename_control
 
@@ -113,13 +113,15 @@ def next_button(label: str, target: str, session_id, save: Callable[[], object] 
         go(target, session_id)
 
 
-def session_header(ctx, session) -> None:
-    """The session's title with a way to rename it, over its step links."""
+def session_header(ctx, session, here: str = "") -> None:
+    """The session's title with a way to rename it, over its step links (and an auto-run's progress)."""
     title, rename = st.columns([5, 1], vertical_alignment="center")
     title.subheader(session.title)
     with rename:
         rename_control(ctx.sessions, session.id, session.title, key=str(session.id))
     stepper(session)
+    if any(job.options.get("auto") for job in ctx.jobs.active(session.id)):  # polled only while one runs
+        auto_run_banner(ctx, session.id, here)
 
 
 def step_page(ctx, key: str, *, title: bool = True):
@@ -128,6 +130,6 @@ def step_page(ctx, key: str, *, title: bool = True):
     if title:
         st.title(steps.BY_KEY[key].title)
     session = require_session(ctx.sessions)
-    session_header(ctx, session)
+    session_header(ctx, session, key)
     needs(session, key)
     return session

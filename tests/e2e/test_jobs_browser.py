@@ -9,9 +9,9 @@ from lib.auth import ensure_local_user
 from lib.generate.offline import OfflineGenerator
 from lib.pipeline import Pipeline
 from lib.session import Sessions
-from tests.e2e.helpers import click, idle, shot
+from tests.e2e.helpers import click, idle, session_id_of, shot, start_session
 from tests.fake_openai import FakeOpenAI, StreamedAnswer
-from tests.helpers import through
+from tests.helpers import BRAIN_DUMP, through
 from tests.server import running_app
 
 PIECES = [f"Paragraph {n}: written down, decisions outlive the meeting. " for n in range(1, 25)]
@@ -73,3 +73,16 @@ def test_a_running_draft_can_be_stopped_and_keeps_what_was_written(browser, db_u
         draft = sessions.get(sid).current_draft
         assert draft.source == "partial" and draft.markdown.startswith("Paragraph 1:")
         assert len(draft.markdown) < len("".join(PIECES))
+
+
+def test_auto_run_takes_the_session_to_its_outputs_in_one_click(page, app_url, db):
+    start_session(page, app_url, BRAIN_DUMP)
+    sid = session_id_of(page)
+    click(page, "Auto-run the rest")
+    page.wait_for_url(re.compile(r"/research\?session_id="))
+    shot(page, "jobs-auto-run-started")
+    page.goto(f"{app_url}/outputs?session_id={sid}")
+    expect(page.get_by_role("tab", name="LinkedIn post")).to_be_visible(timeout=60_000)
+    shot(page, "jobs-auto-run-finished")
+    session = Sessions(db, ensure_local_user(db).id).get(sid)
+    assert session.status == "completed" and session.current_draft.source == "generated"
