@@ -27,6 +27,8 @@ class StreamedAnswer:
 @dataclass
 class FakeOpenAI:
     stream: StreamedAnswer
+    rate_limited: int = 0  # the first N requests get 429 with retry-after, as a busy server answers
+    retry_after: float = 1.0
     requests: list[dict] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)  # pieces already written to the wire
     url: str = ""
@@ -40,7 +42,16 @@ class FakeOpenAI:
             def do_POST(self):  # noqa: N802 (the http.server API)
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.requests.append({"path": self.path, "body": body})
-                if body.get("stream"):
+                if len(fake.requests) <= fake.rate_limited:
+                    answer = json.dumps({"error": {"message": "Rate limit reached", "type": "requests",
+                                                   "code": "rate_limit_exceeded"}}).encode()
+                    self.send_response(429)
+                    self.send_header("retry-after", str(fake.retry_after))
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                elif body.get("stream"):
                     fake._stream(self)
                 else:
                     self.send_error(501, "only streamed answers are scripted in this fake")

@@ -258,6 +258,19 @@ def test_429_then_success_is_retried_with_growing_backoff(sleeps):
     assert len(sleeps) == 2 and sleeps[0] < sleeps[1]
 
 
+def test_a_429_that_is_retried_tells_whoever_waits_on_it(sleeps):
+    from lib.generate.base import provider_waiting
+
+    told: list[str] = []
+    token = provider_waiting.set(told.append)
+    try:
+        gen = make(Server(error(429, "Rate limit reached"), chat(themes_reply())), max_retries=2)
+        assert len(gen.themes(NOTES).themes) == 4
+    finally:
+        provider_waiting.reset(token)
+    assert told == ["The provider asked us to slow down (rate limit); waiting, then trying again."]
+
+
 def test_retry_after_header_is_respected(sleeps):
     server = Server(error(429, headers={"retry-after": "7"}), chat(themes_reply()))
     gen = make(server)

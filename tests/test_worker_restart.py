@@ -107,3 +107,19 @@ def test_app_servers_without_a_worker_leave_jobs_to_a_standalone_one(slow_model,
         standalone.send_signal(signal.SIGTERM)
         assert standalone.wait(timeout=30) == 0  # a clean stop on SIGTERM
     assert pipeline.sessions.get(sid).current_research is not None
+
+
+def test_a_job_waiting_on_a_rate_limit_says_so_then_finishes(slow_model, pipeline, user):
+    env, fake = slow_model
+    fake.rate_limited, fake.retry_after = 1, 2.0
+    config = load_config()
+    sid = through(pipeline, "draft")
+    running = InProcessWorker(config, concurrency=1).start()
+    try:
+        jobs, job = enqueue(config, user, sid, "draft")
+        noted = wait_for(lambda: jobs.get(job.id).note, "the note on the job", timeout=20)
+        assert noted == "The provider asked us to slow down (rate limit); waiting, then trying again."
+        done = wait_for(lambda: (j := jobs.get(job.id)).state == "done" and j, "the job's end")
+    finally:
+        running.stop()
+    assert done.note is None and len(fake.requests) == 2

@@ -6,6 +6,8 @@ unknown format or aspect ratio) and then call the provider's `_step` method.
 
 from __future__ import annotations
 
+import contextvars
+
 from abc import ABC, abstractmethod
 from typing import Callable, ClassVar, Iterable, Iterator, Sequence
 
@@ -33,6 +35,12 @@ LANGUAGES: tuple[str, ...] = (
     "Polish", "Japanese", "Chinese", "Korean", "Hindi", "Arabic",
 )
 DRAFT_WORDS_MIN, DRAFT_WORDS_MAX = 150, 4000
+
+
+# Who to tell when the provider asks us to wait (HTTP 429) and the client backs off before trying again: a job
+# sets it so its page can say "waiting on the provider" instead of looking stuck.
+provider_waiting: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
+    "provider_waiting", default=None)
 
 
 class GenerationOptions(BaseModel):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from lib.errors import GeneratorBadOutput, GeneratorRefused, InputError
 from lib.generate import platform_limits, prompts
-from lib.generate.base import DraftStream, GenerationOptions, Generator
+from lib.generate.base import DraftStream, GenerationOptions, Generator, provider_waiting
 from lib.generate.imaging import fold_negative_prompt, model_family, normalise_png, request_size
 from lib.generate.models import (
     OUTPUT_CONTENT_MODELS,
@@ -61,7 +61,10 @@ class _Client(openai.OpenAI):
         # An exhausted quota is a 429 that no wait cures: fail at once with the billing message.
         if response.status_code == 429 and b"insufficient_quota" in response.read():
             return False
-        return super()._should_retry(response)
+        retry = super()._should_retry(response)
+        if retry and response.status_code == 429 and (tell := provider_waiting.get()) is not None:
+            tell("The provider asked us to slow down (rate limit); waiting, then trying again.")
+        return retry
 
 
 class OpenAIGenerator(Generator):

@@ -11,6 +11,7 @@ from lib.config import Config
 from lib.db import Database
 from lib.errors import AppError, JobCancelled
 from lib.generate import GenerationOptions, Generator, OUTPUT_FORMATS
+from lib.generate.base import provider_waiting
 from lib.generate.models import Usage
 from lib.jobs import queue
 from lib.jobs.store import Job, Jobs
@@ -74,6 +75,13 @@ def _continue(db: Database, pipeline: Pipeline, job: Job, jobs: Jobs) -> None:
         jobs.attach(following.id, queue.enqueue(db.url, following.id, job.user_id))
 
 
+def _note(jobs: Jobs, job_id: uuid.UUID, text: str) -> None:
+    try:
+        jobs.note(job_id, text)
+    except AppError:  # only a note: the job goes on
+        log.warning("could not note on job %s: %s", job_id, text)
+
+
 def run_job(db: Database, config: Config, generator: Generator, job_id: object, user_id: object) -> str:
     """Run one job to its end; returns the state it ended in ("skipped" when it was cancelled or done already)."""
     jobs = Jobs(db, user_id)
@@ -82,6 +90,7 @@ def run_job(db: Database, config: Config, generator: Generator, job_id: object, 
         return "skipped"
     options = GenerationOptions(**{k: v for k, v in job.options.items() if k in OPTION_FIELDS})
     pipeline = Pipeline(Sessions(db, user_id, max_input_chars=config.max_input_chars), generator, options)
+    provider_waiting.set(lambda text: _note(jobs, job.id, text))
     try:
         usage, version = RUNNERS[job.step](pipeline, job, jobs)
     except JobCancelled as exc:

@@ -37,6 +37,7 @@ class Job:
     started_at: datetime | None
     heartbeat_at: datetime | None
     finished_at: datetime | None
+    note: str | None = None  # what it waits on now (a provider's rate limit)
 
     @property
     def active(self) -> bool:
@@ -44,7 +45,7 @@ class Job:
 
 
 _COLUMNS = ("id, user_id, session_id, step, options, base_version, state, cancel_requested, error, usage, "
-            "result_version, attempts, queue_job_id, created_at, started_at, heartbeat_at, finished_at")
+            "result_version, attempts, queue_job_id, created_at, started_at, heartbeat_at, finished_at, note")
 
 
 class Jobs:
@@ -139,10 +140,14 @@ class Jobs:
                 [result_version, job_id]).fetchone()
         return row is not None and not row["cancel_requested"]
 
+    def note(self, job_id: uuid.UUID, text: str | None) -> None:
+        with self.db.as_user(self.user_id) as conn:
+            conn.execute("update public.content_jobs set note = %s, heartbeat_at = now() where id = %s", [text, job_id])
+
     def finish(self, job_id: uuid.UUID, state: str, *, error: str | None = None, usage: Usage | None = None,
                result_version: int | None = None) -> None:
         with self.db.as_user(self.user_id) as conn:
             conn.execute(
-                "update public.content_jobs set state = %s, error = %s, usage = %s, finished_at = now(),"
+                "update public.content_jobs set state = %s, error = %s, usage = %s, finished_at = now(), note = null,"
                 " result_version = coalesce(%s, result_version) where id = %s",
                 [state, error, Jsonb(usage.model_dump() if usage else {}), result_version, job_id])

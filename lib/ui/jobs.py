@@ -98,6 +98,8 @@ def _live(ctx, job_id, step: str, then: Callable[[], None] | None) -> None:
         since = local_time(job.started_at or job.created_at)
         st.caption(("Waiting for a free worker" if job.state == "queued" else f"Running since {since:%H:%M:%S}")
                    + " · it goes on if you leave this page or close the tab.")
+        if job.note:
+            st.caption(f":material/hourglass_top: {job.note}")
         if step == "draft" and job.result_version:
             text = ctx.sessions.draft_text(job.session_id, job.result_version)
             if text:
