@@ -1,6 +1,10 @@
 """Generation runs as a job: it goes on when the tab that started it closes, and any page shows it live."""
 
+import os
 import re
+import signal
+import subprocess
+import sys
 from contextlib import contextmanager
 
 from playwright.sync_api import expect
@@ -11,7 +15,7 @@ from lib.pipeline import Pipeline
 from lib.session import Sessions
 from tests.e2e.helpers import click, idle, session_id_of, shot, start_session
 from tests.fake_openai import FakeOpenAI, StreamedAnswer
-from tests.helpers import BRAIN_DUMP, through
+from tests.helpers import BRAIN_DUMP, ROOT, through
 from tests.server import running_app
 
 PIECES = [f"Paragraph {n}: written down, decisions outlive the meeting. " for n in range(1, 25)]
@@ -86,3 +90,32 @@ def test_auto_run_takes_the_session_to_its_outputs_in_one_click(page, app_url, d
     shot(page, "jobs-auto-run-finished")
     session = Sessions(db, ensure_local_user(db).id).get(sid)
     assert session.status == "completed" and session.current_draft.source == "generated"
+
+
+def test_two_app_servers_and_one_standalone_worker(browser, db_url, db, tmp_path):
+    """App servers with their worker off; a job started on one is run by the worker and seen live on the other."""
+    sessions = Sessions(db, ensure_local_user(db).id)
+    sid = through(Pipeline(sessions, OfflineGenerator()), "draft")
+    fake = FakeOpenAI(StreamedAnswer(PIECES, delay=0.2)).serve()
+    env = {"DATABASE_URL": db_url, "CONTENT_DATA_DIR": str(tmp_path / "data"), "CONTENT_GENERATOR": "openai",
+           "OPENAI_API_KEY": "local-key", "OPENAI_BASE_URL": fake.url, "OPENAI_TEXT_MODEL": "local-model",
+           "CONTENT_WORKER": "off"}
+    worker = subprocess.Popen([sys.executable, "-m", "lib.jobs.worker"], cwd=ROOT, env={**os.environ, **env},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with running_app(env) as server_a, running_app(env) as server_b:
+            context_a, on_a = draft_tab(browser, server_a, sid)
+            click(on_a, "Write the draft")
+            context_b, on_b = draft_tab(browser, server_b, sid)
+            expect(on_b.get_by_text("Writing the draft…")).to_be_visible()  # B sees A's job, live
+            expect(on_b.get_by_text("Paragraph 5:")).to_be_visible()
+            expect(on_b.get_by_text("Generated · v1")).to_be_visible(timeout=30_000)
+            expect(on_a.get_by_text("Generated · v1")).to_be_visible(timeout=30_000)
+            context_a.close()
+            context_b.close()
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+        fake.close()
+    assert sessions.get(sid).current_draft.markdown.strip() == "".join(PIECES).strip()
+    assert len(fake.requests) == 1
