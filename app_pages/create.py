@@ -63,7 +63,8 @@ if not notes.themes:
     if earlier:
         st.info(f"Your notes changed since themes were extracted (v{earlier.version}). Extract themes from the new "
                 "notes; the earlier themes stay in the brain dump's versions.", icon=":material/edit_note:")
-    first_run(ctx, session.id, "Extract themes", ":material/auto_awesome:", "themes", saved_note="Your brain dump is saved.")
+    first_run(ctx, session.id, "Extract themes", ":material/auto_awesome:", "themes",
+              lambda s: bool(s.brain_dump.themes), saved_note="Your brain dump is saved.")
     st.stop()
 
 st.markdown("**Pick the theme to develop**")

@@ -14,7 +14,7 @@ session = step_page(ctx, "draft")
 draft = session.current_draft
 if draft is None:
     first_run(ctx, session.id, "Write the draft", ":material/edit:", "draft",
-              saved_note="Your outline and earlier drafts are saved.")
+              lambda s: s.current_draft is not None, saved_note="Your outline and earlier drafts are saved.")
     st.stop()
 if running(ctx, session.id, "draft", saved_note="Your outline and earlier drafts are saved."):
     st.stop()  # the draft grows on the status panel, from its checkpoints, until the job is done

@@ -15,7 +15,7 @@ session = step_page(ctx, "outline")
 current = session.current_outline
 if current is None:
     first_run(ctx, session.id, "Generate outline options", ":material/format_list_numbered:", "outlines",
-              saved_note="Your research is saved.")
+              lambda s: s.current_outline is not None, saved_note="Your research is saved.")
     st.stop()
 
 sessions = ctx.sessions

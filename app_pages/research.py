@@ -15,7 +15,7 @@ st.caption(f"Theme: {session.selected_theme.summary}")
 research = session.current_research
 if research is None:
     first_run(ctx, session.id, "Generate research", ":material/travel_explore:", "research",
-              saved_note="Your theme is saved.")
+              lambda s: s.current_research is not None, saved_note="Your theme is saved.")
     st.stop()
 
 sessions = ctx.sessions

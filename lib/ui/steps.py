@@ -9,6 +9,7 @@ import streamlit as st
 from lib import steps
 from lib.ui.session_url import require_session
 from lib.ui.shown_errors import shown_errors
+from lib.jobs.store import Job
 from lib.ui.jobs import auto_run_banner, job_status, start_job
 from lib.ui.nav import go, link, stepper
 from lib.ui.rename import rename_control
@@ -28,9 +29,10 @@ def step_button(ctx, session_id, label: str, icon: str, step: str, *, primary: b
         generate(ctx, session_id, step, **extra)
 
 
-def first_run(ctx, session_id, label: str, icon: str, step: str, *, saved_note: str = "", **extra) -> None:
+def first_run(ctx, session_id, label: str, icon: str, step: str, has_result: Callable[[object], bool], *,
+              saved_note: str = "", **extra) -> None:
     """Before a step has a result: its job running, or its failure with Retry, or the button that starts it."""
-    job = job_status(ctx, session_id, step, saved_note=saved_note)
+    job = _watch(ctx, session_id, step, saved_note, None, has_result)
     if job is None or job.state in ("done", "cancelled"):
         step_button(ctx, session_id, label, icon, step, **extra)
 
@@ -64,10 +66,20 @@ def start_outputs(ctx, session) -> None:
         start_job(ctx, session.id, "outputs")
 
 
-def running(ctx, session_id, step: str, *, saved_note: str = "", then: Callable[[], None] | None = None) -> bool:
-    """Show the step's job when it runs or failed; True while it runs (the page then shows only that)."""
-    job = job_status(ctx, session_id, step, saved_note=saved_note, then=then)
+def running(ctx, session_id, step: str, *, saved_note: str = "", then: Callable[[], None] | None = None,
+            has_result: Callable[[object], bool] | None = None) -> bool:
+    """Show the step's job when it runs or failed; True while it runs (the page then shows only that).
+    `has_result`, for a page whose session had no result yet: rerun when the job finished in between."""
+    job = _watch(ctx, session_id, step, saved_note, then, has_result)
     return job is not None and job.active
+
+
+def _watch(ctx, session_id, step: str, saved_note: str, then, has_result) -> Job | None:
+    job = job_status(ctx, session_id, step, saved_note=saved_note, then=then)
+    # The job may have finished between this run's read of the session and its read of the job.
+    if job is not None and job.state == "done" and has_result is not None and has_result(ctx.sessions.get(session_id)):
+        st.rerun()
+    return job
 
 
 def confirm_regenerate(label: str, edited: str | None, run: Callable[[], object], *, key: str | None = None,
