@@ -10,7 +10,7 @@ from lib.ui.shown_errors import shown_errors
 from lib.ui.editing import Edit, editor_id, version_history
 from lib.ui.jobs import start_job
 from lib.ui.nav import go
-from lib.ui.steps import first_run, next_button, running, session_header, start_research, step_button
+from lib.ui.steps import next_button, require_result, running, session_header, start_research, step_button
 from lib.ui.uploads import read_uploads, show_uploads, with_uploads
 
 ctx = app_context()
@@ -63,9 +63,7 @@ if not notes.themes:
     if earlier:
         st.info(f"Your notes changed since themes were extracted (v{earlier.version}). Extract themes from the new "
                 "notes; the earlier themes stay in the brain dump's versions.", icon=":material/edit_note:")
-    first_run(ctx, session.id, "Extract themes", ":material/auto_awesome:", "themes",
-              lambda s: bool(s.brain_dump.themes), saved_note="Your brain dump is saved.")
-    st.stop()
+    require_result(ctx, session.id, "themes", None, "Your brain dump is saved.")
 
 st.markdown("**Pick the theme to develop**")
 themes = {t.id: t for t in notes.themes}

@@ -5,19 +5,16 @@ import streamlit as st
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, first_run, generate, next_button, running, start_outputs, step_page
+from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_outputs, step_page, stop_while_running
 
 ctx = app_context()
 session = step_page(ctx, "draft")
 
 
 draft = session.current_draft
-if draft is None:
-    first_run(ctx, session.id, "Write the draft", ":material/edit:", "draft",
-              lambda s: s.current_draft is not None, saved_note="Your outline and earlier drafts are saved.")
-    st.stop()
-if running(ctx, session.id, "draft", saved_note="Your outline and earlier drafts are saved."):
-    st.stop()  # the draft grows on the status panel, from its checkpoints, until the job is done
+require_result(ctx, session.id, "draft", draft, "Your outline and earlier drafts are saved.")
+# While it is written the draft grows on the job's status panel, from its checkpoints, until the job is done.
+stop_while_running(ctx, session.id, "draft", "Your outline and earlier drafts are saved.")
 
 edit = Edit(f"draft-{session.id}", draft)
 edit.load({"text": draft.markdown})

@@ -7,21 +7,16 @@ from lib.outline_text import edited_outline, sections_to_text
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, first_run, generate, next_button, running, start_draft, step_page
+from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_draft, step_page, stop_while_running
 
 ctx = app_context()
 session = step_page(ctx, "outline")
 
 current = session.current_outline
-if current is None:
-    first_run(ctx, session.id, "Generate outline options", ":material/format_list_numbered:", "outlines",
-              lambda s: s.current_outline is not None, saved_note="Your research is saved.")
-    st.stop()
-
+require_result(ctx, session.id, "outlines", current, "Your research is saved.")
 sessions = ctx.sessions
 edit = Edit(f"outline-{session.id}", current)
-if running(ctx, session.id, "outlines", saved_note="The earlier outlines are still saved.", then=edit.reset):
-    st.stop()
+stop_while_running(ctx, session.id, "outlines", "The earlier outlines are still saved.", edit)
 edit.load({"pick": current.chosen_index or 0}, snapshot=list(current.options))
 options = list(edit.state.values or current.options)
 FIELDS = ("title", "hook", "sections", "cta")

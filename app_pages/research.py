@@ -6,22 +6,17 @@ from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
-from lib.ui.steps import confirm_regenerate, first_run, generate, next_button, running, start_outlines, step_page
+from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_outlines, step_page, stop_while_running
 
 ctx = app_context()
 session = step_page(ctx, "research")
 st.caption(f"Theme: {session.selected_theme.summary}")
 
 research = session.current_research
-if research is None:
-    first_run(ctx, session.id, "Generate research", ":material/travel_explore:", "research",
-              lambda s: s.current_research is not None, saved_note="Your theme is saved.")
-    st.stop()
-
+require_result(ctx, session.id, "research", research, "Your theme is saved.")
 sessions = ctx.sessions
 edit = Edit(f"research-{session.id}", research)
-if running(ctx, session.id, "research", saved_note="The earlier research is still saved.", then=edit.reset):
-    st.stop()
+stop_while_running(ctx, session.id, "research", "The earlier research is still saved.", edit)
 
 
 def regenerate() -> None:

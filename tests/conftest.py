@@ -134,3 +134,12 @@ def pipeline(db, user):
     from lib.session import Sessions
 
     return Pipeline(Sessions(db, user), OfflineGenerator())
+
+
+@pytest.fixture
+def router():
+    """The Supabase HTTP API, mocked at the HTTP level: every request must match a route the test set."""
+    import respx
+
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as mock:
+        yield mock

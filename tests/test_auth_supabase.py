@@ -10,7 +10,6 @@ import uuid
 
 import httpx
 import pytest
-import respx
 from streamlit.testing.v1 import AppTest
 
 from lib.auth import AuthSession, AuthUnavailable, SessionExpired, SupabaseAuth, User
@@ -18,12 +17,6 @@ from lib.errors import AuthError
 from tests.helpers import (ALICE, ANON_KEY, LOGOUT_URL, PASSWORD, TOKEN_URL, URL, auth_error, gate_app, session_for,
                            token_answer)
 from tests.helpers import texts as visible_text
-
-
-@pytest.fixture
-def router():
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as mock:
-        yield mock
 
 
 @pytest.fixture

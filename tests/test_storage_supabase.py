@@ -11,7 +11,6 @@ import uuid
 
 import httpx
 import pytest
-import respx
 
 from lib.errors import StorageError
 from lib.storage.base import object_path
@@ -25,12 +24,6 @@ SESSION = uuid.UUID("0b9d6a5e-2f7e-4b1a-8e1c-5a4f3d2c1b00")
 IMAGE = uuid.UUID("c3a8f0d2-9b7e-4e5f-a1d2-3b4c5d6e7f80")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 OBJECT_BASE = f"{URL}/storage/v1/object"
-
-
-@pytest.fixture
-def router():
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as mock:
-        yield mock
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ embedded PostgreSQL with the compat schema, so RLS decides as it would on Supaba
 
 import httpx
 import pytest
-import respx
 from streamlit.testing.v1 import AppTest
 
 from lib.session import Sessions
@@ -14,12 +13,6 @@ from lib.ui.signin import EMAIL_KEY, PASSWORD_KEY
 from tests.helpers import ALICE, ANON_KEY, APP, TOKEN_URL, URL, token_answer
 
 STORAGE = f"{URL}/storage/v1/object"
-
-
-@pytest.fixture
-def router():
-    with respx.mock(assert_all_mocked=True, assert_all_called=False) as mock:
-        yield mock
 
 
 @pytest.fixture

@@ -29,6 +29,29 @@ def step_button(ctx, session_id, label: str, icon: str, step: str, *, primary: b
         generate(ctx, session_id, step, **extra)
 
 
+# A step's first generation: its button, and what shows that its result exists.
+START = {
+    "themes": ("Extract themes", ":material/auto_awesome:", lambda s: bool(s.brain_dump.themes)),
+    "research": ("Generate research", ":material/travel_explore:", lambda s: s.current_research is not None),
+    "outlines": ("Generate outline options", ":material/format_list_numbered:", lambda s: s.current_outline is not None),
+    "draft": ("Write the draft", ":material/edit:", lambda s: s.current_draft is not None),
+}
+
+
+def require_result(ctx, session_id, step: str, current, saved_note: str) -> None:
+    """No result of `step` yet: show its job, or its failure, or the button that starts it; the page stops."""
+    if current is None:
+        label, icon, has_result = START[step]
+        first_run(ctx, session_id, label, icon, step, has_result, saved_note=saved_note)
+        st.stop()
+
+
+def stop_while_running(ctx, session_id, step: str, saved_note: str, edit=None) -> None:
+    """While `step` regenerates, the page shows only its job; when it ends, the editor shows the new version."""
+    if running(ctx, session_id, step, saved_note=saved_note, then=edit.reset if edit is not None else None):
+        st.stop()
+
+
 def first_run(ctx, session_id, label: str, icon: str, step: str, has_result: Callable[[object], bool], *,
               saved_note: str = "", **extra) -> None:
     """Before a step has a result: its job running, or its failure with Retry, or the button that starts it."""

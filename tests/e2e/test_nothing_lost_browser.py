@@ -108,6 +108,32 @@ def fresh_load(page: Page) -> None:
     assert page.url == url
 
 
+def draft_typed(page: Page, app_url: str, db, words: str, label: str) -> tuple[str, str]:
+    """A session's Draft page with a paragraph typed at the end of the box (still focused): (its id, the text)."""
+    sid = made_session(db, "draft")
+    open_step(page, app_url, "draft", sid)
+    typed = f"\n\n{words} {marker(label)}."
+    type_at_end(draft_box(page), typed)
+    return sid, typed
+
+
+def two_tabs(page: Page, second_page: Page, app_url: str, db, step: str, box, shown) -> tuple[str, Page, Page]:
+    """One session open in two tabs on `step`; both screens show the same version before anyone saves."""
+    sid = made_session(db, step)
+    for tab in (page, second_page):
+        open_step(tab, app_url, step, sid)
+    for tab in (page, second_page):
+        expect(box(tab)).to_have_value(shown(load(db, sid)))
+    return sid, page, second_page
+
+
+def kept_after_reload(tab: Page, box, text: str) -> None:
+    """No error on the tab, and after a fresh load its box shows `text` (the newest version)."""
+    no_error_on(tab)
+    fresh_load(tab)
+    expect(box(tab)).to_have_value(text)
+
+
 def type_at_end(box: Locator, text: str) -> None:
     """Click into a text box, go to its end and type, key by key, as a user does (the box keeps focus)."""
     box.click()
@@ -168,10 +194,7 @@ def second_page(browser: Browser):
 
 
 def test_draft_typed_then_one_click_on_preview_is_saved(page: Page, app_url, db):
-    sid = made_session(db, "draft")
-    open_step(page, app_url, "draft", sid)
-    typed = f"\n\nA paragraph the user typed {marker('one-click')}."
-    type_at_end(draft_box(page), typed)
+    sid, typed = draft_typed(page, app_url, db, "A paragraph the user typed", "one-click")
     page.get_by_role("tab", name="Preview").click()  # the only click: no click elsewhere first
     idle(page)
     expect(main(page).locator("[data-testid=stMarkdownContainer] p", has_text=typed.strip())).to_be_visible()
@@ -187,10 +210,7 @@ def test_draft_typed_then_one_click_on_preview_is_saved(page: Page, app_url, db)
 
 
 def test_draft_typed_then_continue_navigates_in_one_click(page: Page, app_url, db):
-    sid = made_session(db, "draft")
-    open_step(page, app_url, "draft", sid)
-    typed = f"\n\nLeaving by Continue {marker('leave-continue')}."
-    type_at_end(draft_box(page), typed)
+    sid, typed = draft_typed(page, app_url, db, "Leaving by Continue", "leave-continue")
     page.get_by_role("button", name="Continue → Outputs").click()
     page.wait_for_url(re.compile(r"/outputs\?session_id="), timeout=15_000)
     idle(page)
@@ -203,10 +223,7 @@ def test_draft_typed_then_continue_navigates_in_one_click(page: Page, app_url, d
 
 
 def test_draft_typed_then_a_sidebar_link_navigates_and_keeps_the_text(page: Page, app_url, db):
-    sid = made_session(db, "draft")
-    open_step(page, app_url, "draft", sid)
-    typed = f"\n\nLeaving by the sidebar {marker('leave-sidebar')}."
-    type_at_end(draft_box(page), typed)
+    sid, typed = draft_typed(page, app_url, db, "Leaving by the sidebar", "leave-sidebar")
     page.locator("[data-testid=stSidebar]").get_by_role("link", name="Home").click()  # one click
     settle(page)
     shot(page, "lost-2-draft-sidebar-home")
@@ -220,10 +237,7 @@ def test_draft_typed_then_a_sidebar_link_navigates_and_keeps_the_text(page: Page
 
 
 def test_draft_typed_then_tab_and_reload_at_once_keeps_the_text(page: Page, app_url, db):
-    sid = made_session(db, "draft")
-    open_step(page, app_url, "draft", sid)
-    typed = f"\n\nLeaving by reload {marker('leave-reload')}."
-    type_at_end(draft_box(page), typed)
+    sid, typed = draft_typed(page, app_url, db, "Leaving by reload", "leave-reload")
     page.keyboard.press("Tab")  # the box loses focus ...
     page.reload()  # ... and the page is reloaded at once
     idle(page)
@@ -518,13 +532,7 @@ def test_older_research_versions_are_reachable(page: Page, app_url, db):
 
 
 def test_two_tabs_on_one_draft_keep_both_texts(page: Page, second_page: Page, app_url, db):
-    sid = made_session(db, "draft")
-    tab_a, tab_b = page, second_page
-    open_step(tab_a, app_url, "draft", sid)
-    open_step(tab_b, app_url, "draft", sid)
-    shown = load(db, sid).current_draft.markdown
-    for tab in (tab_a, tab_b):  # both screens show the same version before anyone saves
-        expect(draft_box(tab)).to_have_value(shown)
+    sid, tab_a, tab_b = two_tabs(page, second_page, app_url, db, "draft", draft_box, lambda s: s.current_draft.markdown)
     typed_a, typed_b = f"\n\nWritten in tab A {marker('A')}.", f"\n\nWritten in tab B {marker('B')}."
 
     type_at_end(draft_box(tab_a), typed_a)
@@ -543,18 +551,12 @@ def test_two_tabs_on_one_draft_keep_both_texts(page: Page, second_page: Page, ap
     drafts = eventually(lambda: (s := load(db, sid)).current_draft.markdown.endswith(typed_b) and s.drafts, "B's text")
     assert any(d.markdown.endswith(typed_a) for d in drafts), [d.markdown[-60:] for d in drafts]
     assert drafts[-1].conflict and drafts[-1].based_on == 1
-    no_error_on(tab_b)
-    fresh_load(tab_b)
-    expect(draft_box(tab_b)).to_have_value(drafts[-1].markdown)
+    kept_after_reload(tab_b, draft_box, drafts[-1].markdown)
 
 
 def test_two_tabs_on_one_output_keep_both_texts(page: Page, second_page: Page, app_url, db):
-    sid = made_session(db, "outputs")
-    tab_a, tab_b = page, second_page
-    open_step(tab_a, app_url, "outputs", sid)
-    open_step(tab_b, app_url, "outputs", sid)
-    for tab in (tab_a, tab_b):  # both screens show the same version before anyone saves
-        expect(output_box(tab)).to_have_value(load(db, sid).current_outputs["linkedin_post"].content)
+    sid, tab_a, tab_b = two_tabs(page, second_page, app_url, db, "outputs", output_box,
+                                 lambda s: s.current_outputs["linkedin_post"].content)
     typed_a, typed_b = f"\n\nPost line from tab A {marker('A')}", f"\n\nPost line from tab B {marker('B')}"
 
     def linkedin():
@@ -576,19 +578,11 @@ def test_two_tabs_on_one_output_keep_both_texts(page: Page, second_page: Page, a
     versions = load(db, sid).output_versions("linkedin_post")
     assert any(v.content.endswith(typed_a) for v in versions)
     assert versions[-1].conflict
-    no_error_on(tab_b)
-    fresh_load(tab_b)
-    expect(output_box(tab_b)).to_have_value(versions[-1].content)
+    kept_after_reload(tab_b, output_box, versions[-1].content)
 
 
 def test_two_tabs_saving_at_the_same_moment_keep_both_texts(page: Page, second_page: Page, app_url, db):
-    sid = made_session(db, "draft")
-    tab_a, tab_b = page, second_page
-    open_step(tab_a, app_url, "draft", sid)
-    open_step(tab_b, app_url, "draft", sid)
-    shown = load(db, sid).current_draft.markdown
-    for tab in (tab_a, tab_b):  # both screens show the same version before anyone saves
-        expect(draft_box(tab)).to_have_value(shown)
+    sid, tab_a, tab_b = two_tabs(page, second_page, app_url, db, "draft", draft_box, lambda s: s.current_draft.markdown)
     base = load(db, sid).current_draft.markdown
     text_a, text_b = f"{base}\n\nRace from A {marker('A')}.", f"{base}\n\nRace from B {marker('B')}."
     draft_box(tab_a).fill(text_a)
