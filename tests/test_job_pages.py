@@ -1,6 +1,7 @@
 """Pages read jobs from the database: two tabs (or two clicks) make one job, and a tab opened while a step
 runs shows it running instead of offering to start it again."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.config import load_config
@@ -40,3 +41,20 @@ def test_a_tab_opened_while_a_step_waits_shows_it_and_offers_no_second_start(app
     fresh.run()
     assert [b.label for b in fresh.button] == ["Generate research"]
     assert pipeline.sessions.get(sid).current_research is None
+
+
+@pytest.mark.parametrize("page, upto, label, found", [
+    ("app_pages/create.py", "create", "Extract themes", lambda s: len(s.brain_dump.themes) >= 3),
+    ("app_pages/research.py", "research", "Generate research", lambda s: s.current_research is not None),
+    ("app_pages/outline.py", "outline", "Generate outline options", lambda s: s.current_outline is not None),
+    ("app_pages/draft.py", "draft", "Write the draft", lambda s: s.current_draft is not None),
+])
+def test_leaving_during_a_step_and_reopening_the_link_finds_the_result(app, pipeline, page, upto, label, found):
+    sid = through(pipeline, upto)
+    open_page(app, page, sid)
+    next(b for b in app.button if b.label == label).click().run()  # the click, then the tab is gone
+    del app
+    settle()
+    later = open_page(AppTest.from_file(APP, default_timeout=60), page, sid)
+    assert found(pipeline.sessions.get(sid))
+    assert label not in [b.label for b in later.button]  # the result is shown, not the offer to start
