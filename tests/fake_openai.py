@@ -28,6 +28,8 @@ class StreamedAnswer:
 class FakeOpenAI:
     stream: StreamedAnswer
     rate_limited: int = 0  # the first N requests get 429 with retry-after, as a busy server answers
+    json_answer: str | None = None  # what a non-streamed request gets as the message content
+    refuses: dict[str, int] = field(default_factory=dict)  # response_format type ("none": absent) → HTTP status
     retry_after: float = 1.0
     requests: list[dict] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)  # pieces already written to the wire
@@ -51,10 +53,19 @@ class FakeOpenAI:
                     self.send_header("Content-Length", str(len(answer)))
                     self.end_headers()
                     self.wfile.write(answer)
+                elif (kind := (body.get("response_format") or {}).get("type", "none")) in fake.refuses:
+                    fake._answer(self, fake.refuses[kind], {"error": {"message": f"response_format {kind} is not "
+                                                                      "supported", "type": "invalid_request_error"}})
                 elif body.get("stream"):
                     fake._stream(self)
+                elif fake.json_answer is not None:
+                    fake._answer(self, 200, {
+                        "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": fake.stream.model,
+                        "choices": [{"index": 0, "finish_reason": "stop",
+                                     "message": {"role": "assistant", "content": fake.json_answer}}],
+                        "usage": {"prompt_tokens": 50, "completion_tokens": 40, "total_tokens": 90}})
                 else:
-                    self.send_error(501, "only streamed answers are scripted in this fake")
+                    self.send_error(501, "nothing scripted for this request")
 
             def log_message(self, *args):
                 pass
@@ -68,6 +79,15 @@ class FakeOpenAI:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    @staticmethod
+    def _answer(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
 
     def _stream(self, handler: BaseHTTPRequestHandler) -> None:
         answer = self.stream

@@ -432,3 +432,11 @@ def test_image_reply_without_image_is_bad_output():
     gen = make(Server(httpx.Response(200, json={"created": 1, "data": []})))
     with pytest.raises(GeneratorBadOutput):
         gen.image("A cat", "", None, "1:1")
+
+
+def test_openai_itself_gets_max_completion_tokens_and_no_json_mode_fallback():
+    server = Server(error(400, "Invalid schema for response_format"))
+    with pytest.raises(GeneratorError):
+        make(server, max_retries=0).themes(NOTES)
+    assert len(server.requests) == 1  # an error from OpenAI is reported, not hidden by another JSON mode
+    assert server.body()["max_completion_tokens"] == 2000 and "max_tokens" not in server.body()

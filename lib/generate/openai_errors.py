@@ -138,8 +138,9 @@ def map_error(
         if exc.status_code >= 500:
             return GeneratorUnreachable(
                 f"The AI service at {host} kept failing (HTTP {exc.status_code}) after {retries} retries.",
-                fix="This is usually a temporary outage: try again in a few minutes (status.openai.com, or the "
-                "server's logs for a self-hosted model).",
+                fix="This is usually a temporary outage: try again in a few minutes ("
+                + ("status.openai.com has the news)." if host == "api.openai.com" else
+                   f"the logs of the server at {host} say why)."),
             )
         return GeneratorError(
             f"The AI service answered HTTP {exc.status_code}: {redact(exc.message, api_key)}",

@@ -1,7 +1,8 @@
 """The OpenAI provider: Chat Completions with Structured Outputs, streaming drafts, images.
 
 Works against OpenAI and any OpenAI-compatible server (`OPENAI_BASE_URL`:
-Ollama, vLLM, LM Studio). Retries are the SDK's own (`max_retries` = OPENAI_MAX_RETRIES:
+Ollama, vLLM, LM Studio, llama.cpp): structured steps fall back from `json_schema` to `json_object` to a schema in
+the prompt when a server refuses a mode, and every request carries a token limit sized for its step. Retries are the SDK's own (`max_retries` = OPENAI_MAX_RETRIES:
 429, 5xx, timeouts and dropped connections, with exponential backoff that honours
 `retry-after`); `openai_errors.py` turns what is left into messages that say how to fix it.
 """
@@ -9,6 +10,7 @@ Ollama, vLLM, LM Studio). Retries are the SDK's own (`max_retries` = OPENAI_MAX_
 from __future__ import annotations
 
 import base64
+import logging
 import re
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlsplit
@@ -18,6 +20,8 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from lib.errors import GeneratorBadOutput, GeneratorRefused, InputError
+
+log = logging.getLogger(__name__)
 from lib.generate import platform_limits, prompts
 from lib.generate.base import DraftStream, GenerationOptions, Generator, provider_waiting
 from lib.generate.imaging import fold_negative_prompt, model_family, normalise_png, request_size
@@ -67,6 +71,13 @@ class _Client(openai.OpenAI):
         return retry
 
 
+OPENAI_SERVER = "api.openai.com"
+# Per server (base URL), the JSON mode it took last: later requests start there (lib.generate.prompts.JSON_MODES).
+_json_mode: dict[str, str] = {}
+# Tokens a structured step may need at most (the draft's limit comes from the requested length).
+STEP_TOKENS = {"themes": 2000, "research": 3000, "outlines": 3000}
+
+
 class OpenAIGenerator(Generator):
     name = "openai"
 
@@ -88,7 +99,8 @@ class OpenAIGenerator(Generator):
         self.max_retries = max(0, int(max_retries))
         self._api_key = api_key
         self._http_client = http_client
-        self.host = (urlsplit(base_url).netloc.rsplit("@", 1)[-1] or base_url) if base_url else "api.openai.com"
+        self.host = (urlsplit(base_url).netloc.rsplit("@", 1)[-1] or base_url) if base_url else OPENAI_SERVER
+        self.server = base_url.rstrip("/") if base_url else OPENAI_SERVER
         self._client = _Client(
             api_key=api_key, base_url=base_url, timeout=self.timeout, max_retries=self.max_retries, http_client=http_client
         )
@@ -117,19 +129,45 @@ class OpenAIGenerator(Generator):
         except openai.OpenAIError as exc:
             raise self._error(exc, for_model) from None
 
+    def _ask_json(self, step: str, schema: type[T], conversation: list[dict[str, str]]) -> Any:
+        """One structured request, in the strictest JSON mode this server takes: a server that refuses a mode
+        (it answers 400, 422 or 500 to it) is asked again in the next one, and the mode that worked is kept
+        for this server's later requests."""
+        if self.server == OPENAI_SERVER:  # OpenAI takes json_schema: an error there is a real one, not a mode
+            modes: tuple[str, ...] = ("json_schema",)
+        else:
+            modes = prompts.JSON_MODES[prompts.JSON_MODES.index(_json_mode.get(self.server, "json_schema")):]
+        for mode in modes:
+            extra = {"response_format": fmt} if (fmt := prompts.response_format(step, schema, mode)) else {}
+            messages = conversation if mode != "prompt" else [prompts.schema_message(schema), *conversation]
+            try:
+                response = self._client.chat.completions.create(model=self.text_model, messages=messages,
+                                                                **extra, **self._limit(step))
+            except openai.APIStatusError as exc:
+                if exc.status_code in (400, 422, 500) and mode != modes[-1]:
+                    log.warning("%s refused JSON mode %s (HTTP %s); trying %s", self.host, mode, exc.status_code,
+                                modes[modes.index(mode) + 1])
+                    continue
+                raise self._error(exc, self.text_model) from None
+            except openai.OpenAIError as exc:
+                raise self._error(exc, self.text_model) from None
+            _json_mode[self.server] = mode
+            return response
+        raise AssertionError("unreachable: the last mode either answers or raises")
+
+    def _limit(self, step: str, words: int = 0) -> dict[str, int]:
+        """A token limit on every request, sized for the step: OpenAI takes `max_completion_tokens`, compatible
+        servers (llama.cpp, vLLM, Ollama, LM Studio) `max_tokens`."""
+        tokens = max(STEP_TOKENS.get(step, 2000), int(words * 2) + 500)
+        return {"max_tokens": tokens} if self.server != OPENAI_SERVER else {"max_completion_tokens": tokens}
+
     def _structured(
         self, step: str, schema: type[T], messages: list[dict[str, str]], check: Callable[[T], None] | None = None
     ) -> tuple[T, str, Usage]:
         """Ask for JSON in `schema`; a malformed reply is retried once with the error, then GeneratorBadOutput."""
         usage, conversation, problem = Usage(), list(messages), ""
         for attempt in range(2):
-            response = self._call(
-                self._client.chat.completions.create,
-                self.text_model,
-                model=self.text_model,
-                messages=conversation,
-                response_format=prompts.response_format(step, schema),
-            )
+            response = self._ask_json(step, schema, conversation)
             usage += usage_of(response)
             choice = response.choices[0] if response.choices else None
             content = (choice.message.content or "") if choice else ""
@@ -198,6 +236,7 @@ class OpenAIGenerator(Generator):
             messages=prompts.draft_messages(brain_dump, theme, research_items, outline, options),
             stream=True,
             stream_options={"include_usage": True},
+            **self._limit("draft", options.draft_words),  # a server with no limit writes until its context is full
         )
 
         def produce(stream: DraftStream):

@@ -42,8 +42,24 @@ def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
     return walk(schema)
 
 
-def response_format(name: str, model: type[BaseModel]) -> dict[str, Any]:
-    return {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": strict_schema(model)}}
+# How a server is asked for JSON, strictest first. Servers differ: OpenAI and llama.cpp's server take
+# `json_schema`; llama-cpp-python answers 500 to it and takes `json_object` with a `schema`; some take neither.
+JSON_MODES = ("json_schema", "json_object", "prompt")
+
+
+def response_format(name: str, model: type[BaseModel], mode: str = "json_schema") -> dict[str, Any] | None:
+    schema = strict_schema(model)
+    if mode == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": name, "strict": True, "schema": schema}}
+    if mode == "json_object":
+        return {"type": "json_object", "schema": schema}
+    return None
+
+
+def schema_message(model: type[BaseModel]) -> dict[str, str]:
+    """For servers without structured output: the schema in words the model reads."""
+    return {"role": "system", "content": "Reply with only one JSON object, no prose and no code fence, matching "
+            f"this JSON Schema:\n{json.dumps(strict_schema(model), ensure_ascii=False)}"}
 
 
 def _style(options: GenerationOptions) -> str:
