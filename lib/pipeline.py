@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from lib import selection, steps
 from lib.errors import AppError, InputError
-from lib.generate import DraftStream, GenerationOptions, Generator
+from lib.generate import OUTPUT_FORMAT_LABELS, DraftStream, GenerationOptions, Generator
 from lib.generate.models import Outline, OutlineSet, Research, ResearchItem, Theme, ThemeSet
 from lib.session import Session, Sessions
 
@@ -167,11 +167,25 @@ class Pipeline:
         session = self.sessions.get(session_id)
         if not session.current_draft:
             raise InputError("This session has no draft yet.", fix="Write the draft first.")
-        results = self.generator.outputs(session.current_draft.markdown, formats, self.options)
-        for fmt, out in results.items():
+        results, failed = {}, {}
+        for fmt in dict.fromkeys(formats):  # each format saved as it succeeds: one failure keeps the others
+            try:
+                out = self.generator.output(session.current_draft.markdown, fmt, self.options)
+            except AppError as exc:
+                failed[fmt] = exc
+                continue
             self.sessions.save_output(session.id, fmt, out.content, metadata=out.model_dump(mode="json"),
                                       model_used=out.model_used, usage=out.usage)
-        self.complete(session.id, "outputs")
+            results[fmt] = out
+        if results:
+            self.complete(session.id, "outputs")
+        if failed:
+            first = next(iter(failed.values()))
+            saved = f" {', '.join(OUTPUT_FORMAT_LABELS[f] for f in results)} {'is' if len(results) == 1 else 'are'} " \
+                    "saved." if results else ""
+            raise type(first)(f"{', '.join(OUTPUT_FORMAT_LABELS[f] for f in failed)} could not be made: "
+                              f"{first.message}{saved}", fix=f"Generate {'it' if len(failed) == 1 else 'them'} again "
+                              "(pick only the missing formats). " + (first.fix or ""))
         return results
 
 

@@ -255,3 +255,10 @@ def gate_app():
         with st.sidebar:
             sign_out_button(config)
         st.success(f"Signed in as {user.email}")
+
+
+def every_output(gen, draft_markdown: str, formats=None) -> dict:
+    """One output per format (all of them by default), keyed by format, as the pipeline asks for them."""
+    from lib.generate import OUTPUT_FORMATS
+
+    return {fmt: gen.output(draft_markdown, fmt) for fmt in dict.fromkeys(formats or OUTPUT_FORMATS)}

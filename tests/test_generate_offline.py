@@ -24,6 +24,7 @@ from lib.generate import (
 )
 from lib.generate.platform_limits import LIMITS, x_length
 from lib.generate.offline import TITLE_TEMPLATES, OfflineGenerator, analyse
+from tests.helpers import every_output
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "generate"
@@ -244,7 +245,7 @@ def _draft_for(gen, text, words=800):
 
 @pytest.mark.parametrize("name,words", [(n, 800) for n in SMALL] + [("large_100k", 4000)])
 def test_outputs_respect_every_platform_limit(gen, name, words):
-    outputs = gen.outputs(_draft_for(gen, text_of(name), words))
+    outputs = every_output(gen, _draft_for(gen, text_of(name), words))
     assert list(outputs) == list(OUTPUT_FORMATS)
 
     posts = outputs["x_thread"].posts
@@ -270,7 +271,7 @@ def test_long_draft_is_trimmed_into_linkedin_and_x_limits(gen):
     draft = "# Remote onboarding\n\n" + sentences + "\n\n" + "".join(
         f"## Part {i}\n\n{sentences}\n\n" for i in range(12)
     ) + "## Next steps\n\nWrite your onboarding doc today.\n"
-    outputs = gen.outputs(draft, ["linkedin_post", "x_thread"])
+    outputs = every_output(gen, draft, ["linkedin_post", "x_thread"])
     assert len(outputs["linkedin_post"].text) <= 3000
     assert all(x_length(p) <= 280 for p in outputs["x_thread"].posts)
     assert len(outputs["x_thread"].posts) <= LIMITS["x_thread"]["max_posts"]
@@ -285,7 +286,7 @@ def test_results_round_trip_through_json(gen):
         stored = json.loads(json.dumps(model.model_dump(mode="json")))
         assert cls.model_validate(stored) == model
     draft = _draft_for(gen, text)
-    for output in gen.outputs(draft).values():
+    for output in every_output(gen, draft).values():
         stored = json.loads(json.dumps(output.model_dump(mode="json")))
         assert stored["content"] == output.content
         assert OutputAdapter.validate_python(stored) == output
@@ -309,7 +310,7 @@ def test_whole_pipeline_on_100k_characters_reads_each_text_once(gen):
     draft = gen.draft(text, theme, research.items, outline)
     # The costly part is reading the 100k characters: four steps, one analysis.
     assert analyse.cache_info().misses == 1
-    outputs = gen.outputs(draft.markdown)
+    outputs = every_output(gen, draft.markdown)
     assert analyse.cache_info().misses == 2  # and one of the draft for every output format
     assert list(outputs) == list(OUTPUT_FORMATS)
 

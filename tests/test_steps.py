@@ -48,3 +48,23 @@ def test_saves_never_move_the_status(pipeline):
     pipeline.complete(sid, "draft")
     pipeline.complete(sid, "create")  # never back
     assert sessions.get(sid).status == "outputs"
+
+
+def test_a_failing_output_format_keeps_the_others_and_names_itself(pipeline, monkeypatch):
+    from lib.errors import GeneratorTimeout
+
+    sid = through(pipeline, "outputs")
+    real = pipeline.generator.output
+
+    def output(markdown, fmt, options=None):
+        if fmt == "newsletter":
+            raise GeneratorTimeout("The generator did not answer in time.", fix="Try again.")
+        return real(markdown, fmt, options)
+
+    monkeypatch.setattr(pipeline.generator, "output", output)
+    with pytest.raises(GeneratorTimeout) as failed:
+        pipeline.outputs(sid, ["linkedin_post", "newsletter", "x_thread"])
+    assert str(failed.value).startswith("Newsletter could not be made: The generator did not answer in time. "
+                                        "LinkedIn post, X/Twitter thread are saved.")
+    session = pipeline.sessions.get(sid)
+    assert set(session.current_outputs) == {"linkedin_post", "x_thread"} and session.status == "completed"

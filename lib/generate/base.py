@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 
 from abc import ABC, abstractmethod
-from typing import Callable, ClassVar, Iterable, Iterator, Sequence
+from typing import Callable, ClassVar, Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -175,15 +175,6 @@ class Generator(ABC):
         if fmt not in OUTPUT_FORMATS:
             raise InputError(f"Unknown output format {fmt!r}.", fix=f"Use one of {', '.join(OUTPUT_FORMATS)}.")
         return self._output(_require_text(draft_markdown, "draft"), fmt, _options(options))
-
-    def outputs(
-        self,
-        draft_markdown: str,
-        formats: Iterable[str] = OUTPUT_FORMATS,
-        options: GenerationOptions | None = None,
-    ) -> dict:
-        """One output per format, keyed by format name, in the order asked."""
-        return {fmt: self.output(draft_markdown, fmt, options) for fmt in dict.fromkeys(formats)}
 
     def image(
         self,
