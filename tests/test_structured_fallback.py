@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from lib.errors import GeneratorBadOutput
+
 from lib.generate import GenerationOptions
 from lib.generate.openai_provider import OpenAIGenerator
 from tests.fake_openai import FakeOpenAI, StreamedAnswer
@@ -72,3 +74,14 @@ def test_a_local_server_that_keeps_failing_is_not_sent_to_openai_s_status_page(s
     with pytest.raises(GeneratorUnreachable) as failed:
         generator(server).themes(NOTES)
     assert "status.openai.com" not in str(failed.value) and "127.0.0.1" in str(failed.value)
+
+
+def test_an_empty_post_or_blank_themes_are_asked_again_never_saved_as_content(server):
+    server.json_answer = json.dumps({"text": "   "})
+    with pytest.raises(GeneratorBadOutput, match="linkedin post is empty"):
+        generator(server).output("# A draft\n\nSome text.", "linkedin_post")
+    assert len(server.requests) == 2  # one repair turn that says what was wrong
+    assert "the linkedin post is empty" in server.requests[1]["body"]["messages"][-1]["content"]
+    server.json_answer = json.dumps({"themes": [{"title": "", "summary": "", "angle": "", "key_points": []}] * 3})
+    with pytest.raises(GeneratorBadOutput, match="each with a title and a summary"):
+        generator(server).themes(NOTES)

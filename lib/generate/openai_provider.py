@@ -197,8 +197,9 @@ class OpenAIGenerator(Generator):
 
     def _themes(self, brain_dump: str, options: GenerationOptions) -> ThemeSet:
         def check(reply: ThemeSetContent) -> None:
-            if len(reply.themes) < 3:
-                raise ValueError(f"expected 3 to 7 themes, got {len(reply.themes)}")
+            titled = {t.title.strip().casefold() for t in reply.themes if t.title.strip() and t.summary.strip()}
+            if len(titled) < 3:
+                raise ValueError(f"expected 3 to 7 themes (distinct, each with a title and a summary), got {len(titled)}")
 
         reply, model, usage = self._structured("themes", ThemeSetContent, prompts.themes_messages(brain_dump, options), check)
         themes = [Theme(**t.model_dump()) for t in reply.themes[:7]]
@@ -278,7 +279,12 @@ class OpenAIGenerator(Generator):
 
     def _output(self, draft_markdown: str, fmt: str, options: GenerationOptions):
         schema = OUTPUT_CONTENT_MODELS[fmt]
-        reply, model, usage = self._structured(fmt, schema, prompts.output_messages(draft_markdown, fmt, options))
+
+        def check(reply: BaseModel) -> None:  # valid JSON with nothing in it is not a post
+            if not OUTPUT_MODELS[fmt](**reply.model_dump(), model_used="").content.strip():
+                raise ValueError(f"the {fmt.replace('_', ' ')} is empty")
+
+        reply, model, usage = self._structured(fmt, schema, prompts.output_messages(draft_markdown, fmt, options), check)
         content = platform_limits.enforce(fmt, reply)
         return OUTPUT_MODELS[fmt](**content.model_dump(), model_used=model, usage=usage)
 
