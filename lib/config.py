@@ -38,7 +38,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("OPENAI_API_KEY", None, "Key for the OpenAI (or compatible) API.", secret=True),
         Setting("OPENAI_BASE_URL", None, "Base URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio). Unset: OpenAI."),
         Setting("OPENAI_TEXT_MODEL", "gpt-5.4-mini", "Chat model for themes, research, outlines, drafts and outputs (any model with structured output)."),
-        Setting("OPENAI_IMAGE_MODEL", "gpt-image-1", "Image model: `gpt-image-1` (as the spec asks; the client marks it shut down on 2026-10-23), `gpt-image-2`, `dall-e-3`."),
+        Setting("OPENAI_IMAGE_MODEL", "gpt-image-2", "Image model: `gpt-image-2`, `gpt-image-1.5`, `dall-e-3` (`gpt-image-1`, the original plan's, was shut down on 2026-10-23)."),
+        Setting("CONTENT_IMAGE_GENERATOR", None, "`openai`, `offline` or `none`: who makes images, apart from the text. Unset: `openai` with OpenAI itself, `offline` with the offline generator or an OpenAI-compatible text server (most have no image endpoint)."),
         Setting("OPENAI_TIMEOUT", "60", "Seconds to wait for one OpenAI request."),
         Setting("OPENAI_MAX_RETRIES", "3", "Retries (by the OpenAI client) on 429, 5xx, timeouts and dropped connections, with backoff that honours retry-after."),
         Setting("SUPABASE_URL", None, "Supabase project URL. Set with `SUPABASE_ANON_KEY` to sign users in with Supabase Auth."),
@@ -133,6 +134,7 @@ class Config:
     openai_base_url: str | None
     openai_text_model: str
     openai_image_model: str
+    image_generator: str
     openai_timeout: float
     openai_max_retries: int
     supabase_url: str | None
@@ -170,6 +172,9 @@ def load_config(**overrides: Any) -> Config:
     if generator == "openai" and not api_key:
         raise ConfigError("CONTENT_GENERATOR is openai but OPENAI_API_KEY is not set.", fix="Set OPENAI_API_KEY, or set CONTENT_GENERATOR=offline for the offline demo mode.")
 
+    if raw_value("CONTENT_IMAGE_GENERATOR", overrides) and raw_value("CONTENT_IMAGE_GENERATOR", overrides).strip().lower() == "openai" and not api_key:
+        raise ConfigError("CONTENT_IMAGE_GENERATOR is openai but OPENAI_API_KEY is not set.", fix="Set OPENAI_API_KEY, or CONTENT_IMAGE_GENERATOR=offline (or none).")
+
     supabase_url, supabase_key = get("SUPABASE_URL"), get("SUPABASE_ANON_KEY")
     if bool(supabase_url) != bool(supabase_key):
         missing = "SUPABASE_ANON_KEY" if supabase_url else "SUPABASE_URL"
@@ -201,6 +206,8 @@ def load_config(**overrides: Any) -> Config:
         openai_base_url=get("OPENAI_BASE_URL"),
         openai_text_model=get("OPENAI_TEXT_MODEL"),
         openai_image_model=get("OPENAI_IMAGE_MODEL"),
+        image_generator=_choice("CONTENT_IMAGE_GENERATOR", overrides, ("openai", "offline", "none"))
+        or ("openai" if generator == "openai" and not get("OPENAI_BASE_URL") else "offline"),
         openai_timeout=_float("OPENAI_TIMEOUT", overrides),
         openai_max_retries=_int("OPENAI_MAX_RETRIES", overrides),
         supabase_url=supabase_url.rstrip("/") if supabase_url else None,

@@ -400,12 +400,12 @@ def test_gpt_image_request_size_prompt_and_exact_crop():
     request = server.requests[0]
     assert request.url == "https://api.openai.com/v1/images/generations"
     body = server.body()
-    assert body["model"] == "gpt-image-1" and body["size"] == "1536x1024" and body["n"] == 1
+    assert body["model"] == "gpt-image-2" and body["size"] == "1536x1024" and body["n"] == 1  # the default
     assert body["prompt"] == "A remote team on a video call\n\nAvoid: blurry faces, text."
     assert "response_format" not in body
     assert (result.width, result.height) == (1536, 864) and result.width * 9 == result.height * 16
     assert Image.open(io.BytesIO(result.png_bytes)).size == (1536, 864)
-    assert result.model_used == "gpt-image-1" and result.mime_type == "image/png"
+    assert result.model_used == "gpt-image-2" and result.mime_type == "image/png"
     assert result.usage.total_tokens == 4210
     assert result.metadata["requested_size"] == "1536x1024"
 

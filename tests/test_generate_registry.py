@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from lib.config import load_config
-from lib.errors import ConfigError, GeneratorAuthError
+from lib.errors import ConfigError, GeneratorAuthError, InputError
 from lib.generate import Generator, get_generator, providers, register
 from lib.generate.offline import OfflineGenerator
 from lib.generate.openai_provider import OpenAIGenerator
@@ -85,3 +85,16 @@ def test_generators_never_import_streamlit():
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
     for path in (ROOT / "lib" / "generate").glob("*.py"):
         assert "import streamlit" not in path.read_text(encoding="utf-8"), path
+
+
+def test_images_have_their_own_provider():
+    local_text = get_generator(load_config(CONTENT_GENERATOR="openai", OPENAI_API_KEY="k",
+                                           OPENAI_BASE_URL="http://127.0.0.1:8080/v1"))
+    assert isinstance(local_text.images_from, OfflineGenerator)  # a local text server: images still work
+    assert local_text.image("A red kite over green hills").model_used == local_text.images_from.image_model
+    off = get_generator(load_config(CONTENT_IMAGE_GENERATOR="none"))
+    assert off.image_choices == ()
+    with pytest.raises(InputError, match="Images are turned off"):
+        off.image("A red kite")
+    assert get_generator(load_config(CONTENT_GENERATOR="openai", OPENAI_API_KEY="k")).images_from is None
+    assert load_config(CONTENT_GENERATOR="openai", OPENAI_API_KEY="k").openai_image_model == "gpt-image-2"

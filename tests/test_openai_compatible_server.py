@@ -60,7 +60,8 @@ def test_themes_come_from_the_compatible_server_and_are_saved_with_model_and_usa
     monkeypatch.setenv("OPENAI_BASE_URL", base_url)
     monkeypatch.setenv("OPENAI_TEXT_MODEL", "llama3.1:8b")
     open_page(app, "app_pages/create.py")
-    assert "Generator: OpenAI · llama3.1:8b" in " ".join(c.value for c in app.sidebar.caption)
+    shown = " ".join(c.value for c in app.sidebar.caption)
+    assert "Text: llama3.1:8b at 127.0.0.1:" in shown and "Images: offline renderer" in shown  # the server used
     app.text_area(key="brain_dump").input("remote teams: async writing, timezone overlap, onboarding buddies")
     click(app, "Extract themes")  # a job: the helper waits for the worker, as the page's live panel does
     assert not app.exception and not app.error

@@ -70,7 +70,13 @@ def get_generator(config: Any = None, **kwargs: Any) -> Generator:
             f"Unknown generator {name!r}.",
             fix=f"Set CONTENT_GENERATOR to one of {', '.join(providers())}, or leave it unset.",
         )
-    return factory(config, **kwargs)
+    generator = factory(config, **kwargs)
+    images = getattr(config, "image_generator", None) or name
+    if images == "none":
+        generator.images_off = "Images are turned off on this server (CONTENT_IMAGE_GENERATOR=none)."
+    elif images != name:
+        generator.images_from = _REGISTRY[images](config, **kwargs)
+    return generator
 
 
 def _offline(config: Any = None, **_: Any) -> Generator:

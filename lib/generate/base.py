@@ -176,6 +176,17 @@ class Generator(ABC):
             raise InputError(f"Unknown output format {fmt!r}.", fix=f"Use one of {', '.join(OUTPUT_FORMATS)}.")
         return self._output(_require_text(draft_markdown, "draft"), fmt, _options(options))
 
+    # Who makes images when it is not this provider (CONTENT_IMAGE_GENERATOR), or why there are none.
+    images_from: "Generator | None" = None
+    images_off: str | None = None
+
+    @property
+    def image_choices(self) -> tuple[str, ...]:
+        """The image models the form offers (none when images are off)."""
+        if self.images_off:
+            return ()
+        return self.images_from.image_models if self.images_from is not None else self.image_models
+
     def image(
         self,
         prompt: str,
@@ -183,6 +194,10 @@ class Generator(ABC):
         model: str | None = None,
         aspect_ratio: str = DEFAULT_ASPECT_RATIO,
     ) -> ImageResult:
+        if self.images_off:
+            raise InputError(self.images_off, fix="Set CONTENT_IMAGE_GENERATOR=offline (or openai with a key).")
+        if self.images_from is not None:
+            return self.images_from.image(prompt, negative_prompt, model, aspect_ratio)
         parse_ratio(aspect_ratio)
         return self._image(_require_text(prompt, "image prompt").strip(), (negative_prompt or "").strip(), model or self.image_model, aspect_ratio)
 

@@ -87,7 +87,7 @@ class OpenAIGenerator(Generator):
         api_key: str,
         base_url: str | None = None,
         text_model: str = "gpt-5.4-mini",
-        image_model: str = "gpt-image-1",
+        image_model: str = "gpt-image-2",
         timeout: float = 60.0,
         max_retries: int = 3,
         http_client: httpx.Client | None = None,

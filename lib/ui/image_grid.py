@@ -14,11 +14,14 @@ from lib.ui.shown_errors import shown_errors
 def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = "image") -> ImageRecord | None:
     """Prompt, negative prompt, model, ratio → a stored image (or a clear error; the form keeps its values)."""
     generator = images.generator
+    if generator.images_off:
+        st.info(generator.images_off, icon=":material/hide_image:")
+        return None
     with st.form(f"{key}-form", border=True):
         text = st.text_area("Prompt", prompt, key=f"{key}-prompt", height=100)
         negative = st.text_input("Negative prompt", key=f"{key}-negative", placeholder="What to leave out")
         left, right = st.columns(2)
-        model = left.selectbox("Model", generator.image_models, key=f"{key}-model")
+        model = left.selectbox("Model", generator.image_choices, key=f"{key}-model")
         ratio = right.selectbox("Aspect ratio", ASPECT_RATIOS, index=ASPECT_RATIOS.index(DEFAULT_ASPECT_RATIO),
                                 key=f"{key}-ratio")
         submitted = st.form_submit_button("Generate image", type="primary", icon=":material/image:")

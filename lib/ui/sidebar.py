@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from lib.generate import LANGUAGES, TONES, GenerationOptions
@@ -36,7 +38,10 @@ def sidebar(ctx: AppContext) -> GenerationOptions:
             st.info("**Offline demo mode**: text and images are made on this machine from your own notes; "
                     "set OPENAI_API_KEY for AI generation.", icon=":material/cloud_off:")
         else:
-            st.caption(f"Generator: OpenAI · {ctx.config.openai_text_model} · {ctx.config.openai_image_model}")
+            where = urlsplit(ctx.config.openai_base_url).netloc if ctx.config.openai_base_url else "OpenAI"
+            images = {"openai": ctx.config.openai_image_model, "offline": "offline renderer", "none": "off"}
+            st.caption(f"Text: {ctx.config.openai_text_model} at {where} · "
+                       f"Images: {images[ctx.config.image_generator]}")
         with st.expander("Generation options", icon=":material/tune:"):
             language = st.selectbox("Language", LANGUAGES, key="opt_language")
             tone = st.selectbox("Tone", TONES, key="opt_tone")
