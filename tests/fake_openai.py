@@ -22,6 +22,7 @@ class StreamedAnswer:
     delay: float = 0.0
     ending: str = "stop"  # stop | length | cut
     model: str = "local-model"
+    sends_usage: bool = True  # llama-cpp-python ignores stream_options and never sends usage
 
 
 @dataclass
@@ -116,8 +117,9 @@ class FakeOpenAI:
             return
         event(chunk({}, answer.ending))
         words = sum(len(p.split()) for p in answer.pieces)
-        event({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": answer.model,
-               "choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": words, "total_tokens": 100 + words}})
+        if answer.sends_usage:
+            event({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": answer.model,
+                   "choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": words, "total_tokens": 100 + words}})
         event("[DONE]")
         handler.wfile.write(b"0\r\n\r\n")
         handler.wfile.flush()

@@ -85,3 +85,18 @@ def test_an_empty_post_or_blank_themes_are_asked_again_never_saved_as_content(se
     server.json_answer = json.dumps({"themes": [{"title": "", "summary": "", "angle": "", "key_points": []}] * 3})
     with pytest.raises(GeneratorBadOutput, match="each with a title and a summary"):
         generator(server).themes(NOTES)
+
+
+def test_raw_newlines_inside_json_strings_are_read(server):
+    themes = THEMES.replace('"Summary 1"', '"Summary\n1"')  # a literal newline in a string, as llama.cpp writes
+    server.json_answer = themes
+    assert generator(server).themes(NOTES).themes[0].summary == "Summary\n1"
+    assert len(server.requests) == 1  # no repair turn needed
+
+
+def test_a_stream_without_usage_counts_its_pieces_and_says_so(server):
+    server.stream.sends_usage = False
+    gen = generator(server)
+    stream = gen.draft_stream(NOTES, gen.themes(NOTES).themes[0], [], _outline())
+    list(stream)
+    assert stream.usage.completion_tokens == 2 and stream.usage.estimated and stream.usage.prompt_tokens == 0

@@ -10,6 +10,7 @@ the prompt when a server refuses a mode, and every request carries a token limit
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import re
 from typing import Any, Callable, TypeVar
@@ -177,7 +178,8 @@ class OpenAIGenerator(Generator):
                     fix="Rephrase the notes without content that could be read as harmful, and try again.",
                 )
             try:
-                parsed = schema.model_validate_json(_FENCE.sub(r"\1", content.strip()))
+                # strict=False: raw newlines inside strings (grammar-constrained servers write them) are fine
+                parsed = schema.model_validate(json.loads(_FENCE.sub(r"\1", content.strip()), strict=False))
                 if check:
                     check(parsed)
                 return parsed, response.model or self.text_model, usage
@@ -241,12 +243,12 @@ class OpenAIGenerator(Generator):
         )
 
         def produce(stream: DraftStream):
-            wrote = False
+            wrote, pieces, reported = False, 0, False
             try:
                 for chunk in response:
                     stream.model_used = getattr(chunk, "model", None) or stream.model_used
                     if getattr(chunk, "usage", None):
-                        stream.usage = usage_of(chunk)
+                        stream.usage, reported = usage_of(chunk), True
                     for choice in chunk.choices or []:
                         if choice.finish_reason:
                             stream.finish_reason = choice.finish_reason
@@ -257,7 +259,9 @@ class OpenAIGenerator(Generator):
                             )
                         text = choice.delta.content if choice.delta else None
                         if text:
-                            wrote = True
+                            wrote, pieces = True, pieces + 1
+                            if not reported:  # servers stream about a token a piece
+                                stream.usage = Usage(completion_tokens=pieces, total_tokens=pieces, estimated=True)
                             yield text
             except (openai.OpenAIError, httpx.HTTPError, OSError) as exc:
                 raise self._error(exc, self.text_model) from None
