@@ -53,10 +53,18 @@ order by created_at desc, id desc
 limit %(limit)s
 """
 
-_CHOICES_SQL = """
+# Distinct values by skipping through an index (a recursive "loose index scan"): one probe per distinct
+# model or ratio, however many images the user has (sql/013).
+_DISTINCT = """{name}(v) as (
+  select min({col}) from public.generated_images where user_id = %(uid)s
+  union all
+  select (select min({col}) from public.generated_images where user_id = %(uid)s and {col} > {name}.v)
+    from {name} where {name}.v is not null)"""
+_CHOICES_SQL = f"""
+with recursive {_DISTINCT.format(name="models", col="model_used")}, {_DISTINCT.format(name="ratios", col="aspect_ratio")}
 select
-  (select coalesce(jsonb_agg(distinct model_used), '[]') from public.generated_images) as models,
-  (select coalesce(jsonb_agg(distinct aspect_ratio), '[]') from public.generated_images) as ratios,
+  (select coalesce(jsonb_agg(v order by v), '[]') from models where v is not null) as models,
+  (select coalesce(jsonb_agg(v order by v), '[]') from ratios where v is not null) as ratios,
   (select coalesce(jsonb_agg(jsonb_build_array(x.id, x.title) order by x.updated_at desc), '[]') from (
      select s.id, s.title, s.updated_at from public.content_sessions s
       where exists (select 1 from public.generated_images i where i.session_id = s.id)
@@ -95,6 +103,6 @@ def gallery_page(db: Database, user_id: uuid.UUID | str, flt: GalleryFilter | No
 
 def gallery_choices(db: Database, user_id: uuid.UUID | str) -> GalleryChoices:
     with db.as_user(user_id) as conn:
-        row = conn.execute(_CHOICES_SQL).fetchone()
+        row = conn.execute(_CHOICES_SQL, {"uid": uuid.UUID(str(user_id))}).fetchone()
     return GalleryChoices(models=sorted(row["models"]), aspect_ratios=sorted(row["ratios"]),
                           sessions=[(uuid.UUID(sid), title) for sid, title in row["sessions"]])
