@@ -11,8 +11,10 @@ from lib.ui.session_url import session_id_param
 from lib.ui.shown_errors import shown_errors
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.image_grid import image_form, image_grid
+from lib.ui.nav import link
 from lib.ui.steps import confirm_regenerate, generate, running, step_page
 
+OUTPUTS_IMAGES = 12
 ctx = app_context()
 st.title("Outputs")
 
@@ -79,4 +81,9 @@ images = ctx.images
 if image_form(images, session_id=session.id, prompt=image_prompt(session), key=f"img-{session.id}"):
     st.rerun()
 with shown_errors():
-    image_grid(images, images.for_session(session.id), key=f"grid-{session.id}")
+    # The newest few: a rerun (every output edit) costs the same at 5 or 500 images; the rest are in the Gallery.
+    newest = images.for_session(session.id, limit=OUTPUTS_IMAGES + 1)
+    image_grid(images, newest[:OUTPUTS_IMAGES], key=f"grid-{session.id}")
+    if len(newest) > OUTPUTS_IMAGES:
+        st.caption(f"The newest {OUTPUTS_IMAGES} are shown here.")
+        link("session", session.id, label="See all of this session's images", icon=":material/photo_library:")

@@ -185,11 +185,12 @@ class Images:
             raise ImageNotFound()
         return ImageRecord(**row)
 
-    def for_session(self, session_id: object) -> list[ImageRecord]:
+    def for_session(self, session_id: object, limit: int | None = None) -> list[ImageRecord]:
+        """The session's images, newest first (only the newest `limit` when given)."""
         sid = parse_session_id(session_id)
         with self.db.as_user(self.user_id) as conn:
             rows = conn.execute(f"select {IMAGE_COLUMNS} from public.generated_images where session_id = %s"
-                                " order by created_at desc, id desc", [sid]).fetchall()
+                                " order by created_at desc, id desc limit %s", [sid, limit]).fetchall()
         return [ImageRecord(**r) for r in rows]
 
     def standalone(self, limit: int = 50) -> list[ImageRecord]:

@@ -153,3 +153,10 @@ def test_another_users_session_or_image_is_not_found(images, db, user_b, session
         bob.delete_session(session_id)
     assert (images.store.root / record.storage_path).is_file()
     assert not (images.store.root / str(user_b)).exists()
+
+
+def test_a_session_s_newest_images_come_limited_in_sql(images, user_a):
+    sid = Sessions(images.db, user_a).create("Notes with many images").id
+    made = [images.generate(f"Image number {n}", session_id=sid).id for n in range(3)]
+    assert [r.id for r in images.for_session(sid, limit=2)] == made[::-1][:2]
+    assert len(images.for_session(sid)) == 3

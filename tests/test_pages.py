@@ -222,3 +222,20 @@ def test_an_older_draft_version_can_be_restored_as_a_new_version(app, pipeline):
     drafts = pipeline.sessions.get(sid).drafts
     assert [d.version for d in drafts] == [1, 2, 3]
     assert drafts[-1].markdown == first and drafts[-1].source == "edited"
+
+
+def test_outputs_shows_the_newest_images_only_and_links_to_all(app, pipeline, db, user, data_dir):
+    from lib.config import load_config
+    from lib.images import Images
+    from lib.spool import Spool
+    from lib.storage import image_store
+
+    sid = through(pipeline, "outputs")
+    config = load_config()
+    images = Images(db, user, image_store(config), Spool(config.data_dir / "spool"), pipeline.generator)
+    for n in range(13):
+        images.generate(f"Picture {n} of a remote team", session_id=sid)
+    open_page(app, "app_pages/outputs.py", sid)
+    assert len(app.image) == 12  # a rerun costs the same at 13 or 500 images
+    assert "The newest 12 are shown here." in texts(app)
+    assert "See all of this session's images" in [link.label for link in app.page_link]
