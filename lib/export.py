@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Callable, Iterable
 
@@ -11,6 +12,17 @@ from lib.generate.platform_limits import slugify as slug  # export file names fo
 from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.images import ImageRecord, Images
 from lib.session import Session, Sessions
+
+
+def nested_headings(markdown: str, below: int = 2) -> str:
+    """Headings moved under the export's own `below`-level heading (the draft's `#` title becomes `###`)."""
+    out, fenced = [], False
+    for line in markdown.strip().splitlines():
+        fenced ^= line.lstrip().startswith("```")
+        heading = re.match(r"^(#{1,6})\s", line)
+        out.append("#" * min(6, len(heading.group(1)) + below) + line[len(heading.group(1)):]
+                   if heading and not fenced else line)
+    return "\n".join(out)
 
 
 def session_markdown(session: Session, images: list[ImageRecord], image_dir: str | None = None) -> str:
@@ -45,11 +57,11 @@ def session_markdown(session: Session, images: list[ImageRecord], image_dir: str
         lines += [f"_Call to action:_ {chosen.call_to_action}", ""]
     draft = session.current_draft
     if draft:
-        lines += [f"## Draft (version {draft.version}, {draft.word_count:,} words)", "", draft.markdown.strip(), ""]
+        lines += [f"## Draft (version {draft.version}, {draft.word_count:,} words)", "", nested_headings(draft.markdown), ""]
     if session.current_outputs:
         lines += ["## Outputs", ""]
         for kind, out in session.current_outputs.items():
-            lines += [f"### {OUTPUT_FORMAT_LABELS.get(kind, kind)}", "", out.content.strip(), ""]
+            lines += [f"### {OUTPUT_FORMAT_LABELS.get(kind, kind)}", "", nested_headings(out.content, below=3), ""]
     if images:
         lines += ["## Images", ""]
         for image in images:

@@ -135,7 +135,7 @@ class Sessions:
         if len(text) > self.max_input_chars:
             raise InputError(
                 f"The brain dump has {len(text):,} characters; the limit is {self.max_input_chars:,}.",
-                fix="Split it into smaller sessions, or raise CONTENT_MAX_INPUT_CHARS.",
+                fix="Split it into smaller sessions (an admin can raise the limit: CONTENT_MAX_INPUT_CHARS).",
             )
         return text
 

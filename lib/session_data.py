@@ -10,8 +10,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from lib.generate.models import Outline, ResearchItem, Theme, Usage
+from lib.generate.models import OUTPUT_FORMATS, Outline, ResearchItem, Theme, Usage
 from lib.versions import Base
+
+
+def _format_order(kind: str) -> tuple[int, str]:
+    return (OUTPUT_FORMATS.index(kind) if kind in OUTPUT_FORMATS else len(OUTPUT_FORMATS), kind)
 
 
 @dataclass(frozen=True)
@@ -116,8 +120,9 @@ class Session:
 
     @property
     def current_outputs(self) -> dict[str, Output]:
-        """The newest version of each output type."""
-        return {o.output_type: o for o in self.outputs}
+        """The newest version of each output type, in the one order every screen and export uses."""
+        newest = {o.output_type: o for o in self.outputs}
+        return {kind: newest[kind] for kind in sorted(newest, key=_format_order)}
 
     def output_versions(self, output_type: str) -> list[Output]:
         return [o for o in self.outputs if o.output_type == output_type]

@@ -3,7 +3,7 @@
 import io
 import zipfile
 
-from lib.export import session_markdown, session_zip
+from lib.export import nested_headings, session_markdown, session_zip
 from lib.generate.offline import OfflineGenerator
 from lib.images import Images
 from lib.pipeline import Pipeline
@@ -39,7 +39,7 @@ def test_markdown_holds_every_step(db, user_a, tmp_path):
                     "## Draft (version 1", "## Outputs", "### LinkedIn post", "### X/Twitter thread", "## Images"):
         assert heading in text
     assert "interview customers, not vendors" in text
-    assert session.current_draft.markdown.strip() in text
+    assert nested_headings(session.current_draft.markdown) in text  # the whole draft, its headings under "## Draft"
     assert all(m.public_url in text for m in made)
 
 
@@ -89,3 +89,22 @@ def test_export_everything_holds_all_of_mine_and_none_of_theirs(db, user_a, user
 
     bobs = zipfile.ZipFile(io.BytesIO(user_archive(bob, images_of(user_b))))
     assert b"Alice" not in b"".join(bobs.read(n) for n in bobs.namelist())
+
+
+def test_exported_headings_nest_under_the_session_s_and_outputs_keep_one_order(db, user_a, tmp_path):
+    from lib.export import session_markdown
+    from lib.generate.offline import OfflineGenerator
+    from lib.pipeline import Pipeline
+    from lib.session import Sessions
+    from tests.helpers import through
+
+    pipeline = Pipeline(Sessions(db, user_a), OfflineGenerator())
+    sid = through(pipeline, "outputs")
+    pipeline.outputs(sid, ["blog_seo", "linkedin_post"])
+    session = pipeline.sessions.get(sid)
+    assert list(session.current_outputs) == ["linkedin_post", "blog_seo"]  # the order of OUTPUT_FORMATS
+    text = session_markdown(session, [])
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[0].startswith("# ") and not any(h.startswith("# ") for h in headings[1:])  # one title
+    draft_title = session.current_draft.markdown.splitlines()[0]
+    assert draft_title.startswith("# ") and f"\n##{draft_title}\n" in text  # "# Title" is "### Title" under "## Draft"

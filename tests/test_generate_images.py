@@ -129,3 +129,11 @@ def test_normalise_png_crops_the_centre_of_a_returned_jpeg():
 def test_negative_prompt_is_folded_into_words():
     assert fold_negative_prompt("A cat", "") == "A cat"
     assert fold_negative_prompt("A cat ", " blur, text ") == "A cat\n\nAvoid: blur, text."
+
+
+def test_an_image_prompt_longer_than_image_models_take_is_refused_with_its_length():
+    from lib.errors import InputError
+    from lib.generate.offline import OfflineGenerator
+
+    with pytest.raises(InputError, match="The image prompt has 21,500 characters; image models take at most 4,000."):
+        OfflineGenerator().image("a red kite " * 1954 + "x" * 6)

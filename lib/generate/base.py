@@ -43,6 +43,9 @@ provider_waiting: contextvars.ContextVar[Callable[[str], None] | None] = context
     "provider_waiting", default=None)
 
 
+MAX_IMAGE_PROMPT = 4000  # what the strictest image model (dall-e-3) accepts
+
+
 class GenerationOptions(BaseModel):
     """What users ask such tools for: output language, tone, draft length.
 
@@ -196,6 +199,9 @@ class Generator(ABC):
     ) -> ImageResult:
         if self.images_off:
             raise InputError(self.images_off, fix="Set CONTENT_IMAGE_GENERATOR=offline (or openai with a key).")
+        if len(prompt or "") > MAX_IMAGE_PROMPT:
+            raise InputError(f"The image prompt has {len(prompt):,} characters; image models take at most "
+                             f"{MAX_IMAGE_PROMPT:,}.", fix="Shorten it to the picture you want: subject, style, mood.")
         if self.images_from is not None:
             return self.images_from.image(prompt, negative_prompt, model, aspect_ratio)
         parse_ratio(aspect_ratio)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib.errors import AppError
 from lib.generate import ASPECT_RATIOS, DEFAULT_ASPECT_RATIO
+from lib.generate.base import MAX_IMAGE_PROMPT
 from lib.images import ImageRecord, Images
 from lib.ui.clock import local_time
 from lib.ui.shown_errors import shown_errors
@@ -18,7 +19,8 @@ def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = 
         st.info(generator.images_off, icon=":material/hide_image:")
         return None
     with st.form(f"{key}-form", border=True):
-        text = st.text_area("Prompt", prompt, key=f"{key}-prompt", height=100)
+        text = st.text_area("Prompt", prompt[:MAX_IMAGE_PROMPT], key=f"{key}-prompt", height=100,
+                            max_chars=MAX_IMAGE_PROMPT)
         negative = st.text_input("Negative prompt", key=f"{key}-negative", placeholder="What to leave out")
         left, right = st.columns(2)
         model = left.selectbox("Model", generator.image_choices, key=f"{key}-model")
