@@ -105,6 +105,13 @@ class Sessions:
             raise SessionNotFound(session_id)
         return _SESSION.validate_python(row)
 
+    def title_of(self, session_id: object) -> str | None:
+        """A session's title alone (None when it is gone or not this user's)."""
+        with self.db.as_user(self.user_id) as conn:
+            row = conn.execute("select title from public.content_sessions where id = %s",
+                               [parse_session_id(session_id)]).fetchone()
+        return row["title"] if row else None
+
     def draft_text(self, session_id: object, version: int) -> str | None:
         """One draft version's text (a job's draft as it grows), without loading the whole session."""
         with self.db.as_user(self.user_id) as conn:

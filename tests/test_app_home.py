@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.generate.models import Theme
 from lib.session import Sessions
-from tests.helpers import APP
+from tests.helpers import APP, open_page
 
 
 def test_home_lists_recent_sessions_from_the_database(app, db, user):
@@ -38,3 +38,19 @@ def test_a_broken_database_setting_shows_a_fix_not_a_traceback(monkeypatch):
     app = AppTest.from_file(APP, default_timeout=30).run()
     assert not app.exception
     assert app.error[0].value.startswith("DATABASE_URL must be a postgresql:// connection string.")
+
+
+def test_the_sidebar_remembers_the_last_session_on_pages_without_one(app, pipeline):
+    from tests.helpers import through
+
+    sid = through(pipeline, "draft")
+    open_page(app, "app_pages/draft.py", sid)
+    del app.query_params["session_id"]
+    app.switch_page("app_pages/history.py").run()
+    links = {link.label: link.proto for link in app.sidebar.page_link}
+    title = pipeline.sessions.get(sid).title
+    assert f"Continue: {title[:40]}" in links
+    assert links["Draft"].query_string == f"session_id={sid}"  # the step links keep it too
+    pipeline.sessions.delete(sid)
+    app.run()
+    assert not [label for label in (link.label for link in app.sidebar.page_link) if label.startswith("Continue")]

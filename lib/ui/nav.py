@@ -54,8 +54,11 @@ def resume_key(status: str) -> str:
     return steps.resume_step(status).key
 
 
-def sidebar_menu(session_id=None) -> None:
-    """Links that keep the open session; each page says so itself when its step is not reached yet."""
+def sidebar_menu(session_id=None, continue_title: str | None = None) -> None:
+    """Links that keep the open session (or, with `continue_title`, the last one this tab opened); each page says
+    so itself when its step is not reached yet."""
+    if continue_title:
+        link("session", session_id, label=f"Continue: {continue_title[:40]}", icon=":material/play_arrow:")
     link("home")
     link("history")
     link("gallery")

@@ -26,13 +26,28 @@ def valid_session_id():
         return None
 
 
+def remembered_session(ctx: AppContext) -> tuple:
+    """The session in the URL; on pages without one (Home, History, Gallery) the last one this tab opened, with
+    its title. Only a pointer is remembered; the session itself is read from the database (gone: forgotten)."""
+    sid = valid_session_id()
+    if sid is not None:
+        st.session_state["last_session_id"] = sid
+        return sid, None
+    last = st.session_state.get("last_session_id")
+    title = ctx.sessions.title_of(last) if last else None
+    if title is None:
+        st.session_state.pop("last_session_id", None)
+        return None, None
+    return last, title
+
+
 def sidebar(ctx: AppContext) -> GenerationOptions:
     """The sidebar, and the generation options it shows (this run's, for the page's pipeline)."""
     with st.sidebar:
         st.markdown("### Content Studio")
         if open_to_network(st.get_option("server.address")) and not ctx.config.supabase_enabled:
             st.warning(OPEN_WITHOUT_SIGN_IN, icon=":material/public:")
-        sidebar_menu(valid_session_id())
+        sidebar_menu(*remembered_session(ctx))
         st.divider()
         if ctx.config.generator == "offline":
             st.info("**Offline demo mode**: text and images are made on this machine from your own notes; "
