@@ -44,7 +44,7 @@ def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = 
     return record
 
 
-MISSING = ("This image's file is missing from storage. Its prompt and settings are kept: use Again to make a "
+MISSING = ("This image's file is missing from storage. Its prompt and settings are kept: use Regenerate to make a "
            "new one, or Delete to remove the entry.")
 
 
@@ -91,7 +91,7 @@ TILE_WIDTH = 300  # px; the row wraps to as many tiles as fit
 def image_grid(images: Images, records: list[ImageRecord], *, key: str = "grid", actions: bool = True) -> None:
     """Thumbnails only; the full image loads in the dialog. Failed uploads show from the spool with a retry.
 
-    A fragment: View or Delete reruns only the grid. What changes the images (Again, Retry upload, a confirmed
+    A fragment: View or Delete reruns only the grid. What changes the images (Regenerate, Retry upload, a confirmed
     delete) reruns the page, whose counts, exports and pager show them too.
     """
     if not records:
@@ -123,13 +123,14 @@ def _tile(images: Images, record: ImageRecord, sources: dict, key: str, actions:
                 st.rerun()
     if not actions:
         return
+    # Short labels side by side, the long one on its own row: nothing is cut off in a 300 px tile.
     with st.container(horizontal=True, gap="small"):
-        if st.button("View", key=f"{key}-view-{record.id}", icon=":material/open_in_full:"):
+        if st.button("View", key=f"{key}-view-{record.id}", icon=":material/open_in_full:", width="stretch"):
             full_size(images, record)
-        if st.button("Again", key=f"{key}-regen-{record.id}", icon=":material/refresh:",
-                     help="Same prompt and settings, a new image"):
-            with st.spinner("Generating…"), shown_errors():
-                images.regenerate(record.id)
-                st.rerun()
-        if st.button("Delete", key=f"{key}-del-{record.id}", icon=":material/delete:"):
+        if st.button("Delete", key=f"{key}-del-{record.id}", icon=":material/delete:", width="stretch"):
             confirm_delete(images, record)
+    if st.button("Regenerate", key=f"{key}-regen-{record.id}", icon=":material/refresh:", width="stretch",
+                 help="The same prompt and settings: a new image, kept beside this one"):
+        with st.spinner("Generating…"), shown_errors():
+            images.regenerate(record.id)
+            st.rerun()
