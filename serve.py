@@ -32,17 +32,31 @@ if open_to_network(st.get_option("server.address")) and not _config.supabase_ena
 _images.mkdir(parents=True, exist_ok=True)
 
 
+RETRY_S = 5.0  # a database that is not up when the app starts (a deploy before the database) is tried again
+
+
+async def _start_when_the_database_is_up(started: list) -> None:
+    """The database, then (unless CONTENT_WORKER=off) this process's generation worker; until both are up,
+    try again every few seconds, so jobs never wait for a worker that was never started."""
+    while True:
+        try:
+            await asyncio.to_thread(db.get_database, _config)
+            break
+        except AppError as exc:  # meanwhile the pages show it, with its fix
+            log.warning("database not ready: %s (trying again in %.0f s)", exc, RETRY_S)
+            await asyncio.sleep(RETRY_S)
+    if _config.worker == "inprocess":  # jobs run here too; CONTENT_WORKER=off leaves them to `make worker`
+        started.append(await asyncio.to_thread(InProcessWorker(_config, _config.worker_concurrency).start))
+
+
 @asynccontextmanager
 async def lifespan(_app):
-    worker = None
-    try:
-        await asyncio.to_thread(db.get_database, _config)
-        if _config.worker == "inprocess":  # jobs run here too; CONTENT_WORKER=off leaves them to `make worker`
-            worker = await asyncio.to_thread(InProcessWorker(_config, _config.worker_concurrency).start)
-    except AppError as exc:  # the pages show it, with its fix, and try again on the next run
-        log.warning("database not ready at start: %s", exc)
+    started: list = []
+    starting = asyncio.create_task(_start_when_the_database_is_up(started))
+    await asyncio.wait({starting}, timeout=15)  # usually up before the first page; if not, pages say so
     yield
-    if worker is not None:
+    starting.cancel()
+    for worker in started:
         await asyncio.to_thread(worker.stop)  # its running jobs are left to the next worker, not lost
     await asyncio.to_thread(db.shutdown, _config)
 
