@@ -56,14 +56,14 @@ with st.expander(f"Brain dump · v{notes.version}", expanded=not notes.themes, i
                         detail=views.brain_dump_detail, then=edit.reset)
 
 
-if notes.themes and running(ctx, session.id, "themes", saved_note="The earlier themes are kept.", then=edit.reset):
+if notes.themes and running(ctx, session, "themes", saved_note="The earlier themes are kept.", then=edit.reset):
     st.stop()
 if not notes.themes:
     earlier = next((v for v in reversed(session.brain_dumps) if v.themes), None)
     if earlier:
         st.info(f"Your notes changed since themes were extracted (v{earlier.version}). Extract themes from the new "
                 "notes; the earlier themes stay in the brain dump's versions.", icon=":material/edit_note:")
-    require_result(ctx, session.id, "themes", None, "Your brain dump is saved.")
+    require_result(ctx, session, "themes", None, "Your brain dump is saved.")
 
 st.markdown("**Pick the theme to develop**")
 themes = {t.id: t for t in notes.themes}

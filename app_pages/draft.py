@@ -12,9 +12,9 @@ session = step_page(ctx, "draft")
 
 
 draft = session.current_draft
-require_result(ctx, session.id, "draft", draft, "Your outline and earlier drafts are saved.")
+require_result(ctx, session, "draft", draft, "Your outline and earlier drafts are saved.")
 # While it is written the draft grows on the job's status panel, from its checkpoints, until the job is done.
-stop_while_running(ctx, session.id, "draft", "Your outline and earlier drafts are saved.")
+stop_while_running(ctx, session, "draft", "Your outline and earlier drafts are saved.")
 
 edit = Edit(f"draft-{session.id}", draft)
 edit.load({"text": draft.markdown})

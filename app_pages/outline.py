@@ -13,10 +13,10 @@ ctx = app_context()
 session = step_page(ctx, "outline")
 
 current = session.current_outline
-require_result(ctx, session.id, "outlines", current, "Your research is saved.")
+require_result(ctx, session, "outlines", current, "Your research is saved.")
 sessions = ctx.sessions
 edit = Edit(f"outline-{session.id}", current)
-stop_while_running(ctx, session.id, "outlines", "The earlier outlines are still saved.", edit)
+stop_while_running(ctx, session, "outlines", "The earlier outlines are still saved.", edit)
 edit.load({"pick": current.chosen_index or 0}, snapshot=list(current.options))
 options = list(edit.state.values or current.options)
 FIELDS = ("title", "hook", "sections", "cta")

@@ -40,8 +40,7 @@ def reset_editors() -> None:
         edit.reset()
 
 
-if running(ctx, session.id, "outputs", saved_note="Your draft and earlier outputs are saved.", then=reset_editors,
-           has_result=None if current else lambda s: bool(s.current_outputs)):  # see lib.ui.steps.running
+if running(ctx, session, "outputs", saved_note="Your draft and earlier outputs are saved.", then=reset_editors):
     st.stop()
 
 

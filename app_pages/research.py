@@ -13,10 +13,10 @@ session = step_page(ctx, "research")
 st.caption(f"Theme: {session.selected_theme.summary}")
 
 research = session.current_research
-require_result(ctx, session.id, "research", research, "Your theme is saved.")
+require_result(ctx, session, "research", research, "Your theme is saved.")
 sessions = ctx.sessions
 edit = Edit(f"research-{session.id}", research)
-stop_while_running(ctx, session.id, "research", "The earlier research is still saved.", edit)
+stop_while_running(ctx, session, "research", "The earlier research is still saved.", edit)
 
 
 def regenerate() -> None:

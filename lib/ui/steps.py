@@ -29,35 +29,34 @@ def step_button(ctx, session_id, label: str, icon: str, step: str, *, primary: b
         generate(ctx, session_id, step, **extra)
 
 
-# A step's first generation: its button, and what shows that its result exists.
+# A step's first generation: its button.
 START = {
-    "themes": ("Extract themes", ":material/auto_awesome:", lambda s: bool(s.brain_dump.themes)),
-    "research": ("Generate research", ":material/travel_explore:", lambda s: s.current_research is not None),
-    "outlines": ("Generate outline options", ":material/format_list_numbered:", lambda s: s.current_outline is not None),
-    "draft": ("Write the draft", ":material/edit:", lambda s: s.current_draft is not None),
+    "themes": ("Extract themes", ":material/auto_awesome:"),
+    "research": ("Generate research", ":material/travel_explore:"),
+    "outlines": ("Generate outline options", ":material/format_list_numbered:"),
+    "draft": ("Write the draft", ":material/edit:"),
 }
 
 
-def require_result(ctx, session_id, step: str, current, saved_note: str) -> None:
+def require_result(ctx, session, step: str, current, saved_note: str) -> None:
     """No result of `step` yet: show its job, or its failure, or the button that starts it; the page stops."""
     if current is None:
-        label, icon, has_result = START[step]
-        first_run(ctx, session_id, label, icon, step, has_result, saved_note=saved_note)
+        label, icon = START[step]
+        first_run(ctx, session, label, icon, step, saved_note=saved_note)
         st.stop()
 
 
-def stop_while_running(ctx, session_id, step: str, saved_note: str, edit=None) -> None:
+def stop_while_running(ctx, session, step: str, saved_note: str, edit=None) -> None:
     """While `step` regenerates, the page shows only its job; when it ends, the editor shows the new version."""
-    if running(ctx, session_id, step, saved_note=saved_note, then=edit.reset if edit is not None else None):
+    if running(ctx, session, step, saved_note=saved_note, then=edit.reset if edit is not None else None):
         st.stop()
 
 
-def first_run(ctx, session_id, label: str, icon: str, step: str, has_result: Callable[[object], bool], *,
-              saved_note: str = "", **extra) -> None:
+def first_run(ctx, session, label: str, icon: str, step: str, *, saved_note: str = "", **extra) -> None:
     """Before a step has a result: its job running, or its failure with Retry, or the button that starts it."""
-    job = _watch(ctx, session_id, step, saved_note, None, has_result)
+    job = _watch(ctx, session, step, saved_note, None)
     if job is None or job.state in ("done", "cancelled"):
-        step_button(ctx, session_id, label, icon, step, **extra)
+        step_button(ctx, session.id, label, icon, step, **extra)
 
 
 def start_research(ctx, session) -> None:
@@ -89,18 +88,19 @@ def start_outputs(ctx, session) -> None:
         start_job(ctx, session.id, "outputs")
 
 
-def running(ctx, session_id, step: str, *, saved_note: str = "", then: Callable[[], None] | None = None,
-            has_result: Callable[[object], bool] | None = None) -> bool:
-    """Show the step's job when it runs or failed; True while it runs (the page then shows only that).
-    `has_result`, for a page whose session had no result yet: rerun when the job finished in between."""
-    job = _watch(ctx, session_id, step, saved_note, then, has_result)
+def running(ctx, session, step: str, *, saved_note: str = "", then: Callable[[], None] | None = None) -> bool:
+    """Show the step's job when it runs or failed; True while it runs (the page then shows only that)."""
+    job = _watch(ctx, session, step, saved_note, then)
     return job is not None and job.active
 
 
-def _watch(ctx, session_id, step: str, saved_note: str, then, has_result) -> Job | None:
-    job = job_status(ctx, session_id, step, saved_note=saved_note, then=then)
-    # The job may have finished between this run's read of the session and its read of the job.
-    if job is not None and job.state == "done" and has_result is not None and has_result(ctx.sessions.get(session_id)):
+def _watch(ctx, session, step: str, saved_note: str, then) -> Job | None:
+    job = job_status(ctx, session.id, step, saved_note=saved_note, then=then)
+    # A job that finished between this run's read of the session and its read of the job saved after that
+    # read: the page's copy is older than the database's, so run again to show the result.
+    if job is not None and job.state == "done" and ctx.sessions.updated_at(session.id) > session.updated_at:
+        if then is not None:
+            then()
         st.rerun()
     return job
 
