@@ -9,7 +9,6 @@ malformed id, an unknown one and another user's.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any, Iterable
 
 import psycopg
@@ -105,15 +104,6 @@ class Sessions:
         if row is None:
             raise SessionNotFound(session_id)
         return _SESSION.validate_python(row)
-
-    def updated_at(self, session_id: object) -> datetime:
-        """When anything of the session last changed (a page compares it with the copy it read)."""
-        with self.db.as_user(self.user_id) as conn:
-            row = conn.execute("select updated_at from public.content_sessions where id = %s",
-                               [parse_session_id(session_id)]).fetchone()
-        if row is None:
-            raise SessionNotFound(session_id)
-        return row["updated_at"]
 
     def title_of(self, session_id: object) -> str | None:
         """A session's title alone (None when it is gone or not this user's)."""

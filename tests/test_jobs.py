@@ -36,10 +36,7 @@ def worker(config):
 
 def start(config, user, session_id, step, **options):
     jobs = Jobs(get_database(config), user)
-    job, new = jobs.start(session_id, step, options)
-    if new:
-        jobs.attach(job.id, queue.enqueue(get_database(config).url, job.id, user))
-    return job, new
+    return jobs.submit(session_id, step, options)
 
 
 def wait(jobs: Jobs, job_id, timeout=30.0):
@@ -127,8 +124,7 @@ def test_a_user_s_running_jobs_are_capped_and_a_join_is_never_refused(config, us
 def test_auto_run_takes_a_chosen_theme_through_every_step(config, worker, pipeline, user):
     sid = through(pipeline, "research")
     db = get_database(config)
-    job, _ = Jobs(db, user).start(sid, "research", {"auto": True, "draft_words": 400})
-    Jobs(db, user).attach(job.id, queue.enqueue(db.url, job.id, user))
+    Jobs(db, user).submit(sid, "research", {"auto": True, "draft_words": 400})
     deadline = time.monotonic() + 60
     while (session := pipeline.sessions.get(sid)).status != "completed":
         assert time.monotonic() < deadline, f"auto-run stopped at {session.status}"

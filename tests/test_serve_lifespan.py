@@ -24,8 +24,7 @@ def test_the_worker_starts_when_the_database_comes_up(pg, template_db, tmp_path)
             user = make_user(db)
             sid = Sessions(db, user).create(BRAIN_DUMP).id
             jobs = Jobs(db, user)
-            job, _ = jobs.start(sid, "themes")
-            jobs.attach(job.id, queue.enqueue(url, job.id, user))
+            job, _ = jobs.submit(sid, "themes")
             deadline = time.monotonic() + 40
             while jobs.get(job.id).active:
                 assert time.monotonic() < deadline, "no worker ran the job"

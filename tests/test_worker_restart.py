@@ -47,8 +47,7 @@ def standalone_worker(env) -> subprocess.Popen:
 
 def enqueue(config, user, sid, step):
     jobs = Jobs(get_database(config), user)
-    job, _ = jobs.start(sid, step, {"draft_words": 400})
-    jobs.attach(job.id, queue.enqueue(get_database(config).url, job.id, user))
+    job, _ = jobs.submit(sid, step, {"draft_words": 400})
     return jobs, job
 
 

@@ -13,7 +13,6 @@ from lib.errors import AppError, JobCancelled
 from lib.generate import GenerationOptions, Generator, OUTPUT_FORMATS
 from lib.generate.base import provider_waiting
 from lib.generate.models import Usage
-from lib.jobs import queue
 from lib.jobs.store import Job, Jobs
 from lib.pipeline import Pipeline
 from lib.session import Sessions
@@ -70,9 +69,7 @@ def _continue(db: Database, pipeline: Pipeline, job: Job, jobs: Jobs) -> None:
         return
     prepare, step = AUTO_NEXT[job.step]
     prepare(pipeline, job.session_id)
-    following, new = jobs.start(job.session_id, step, job.options)
-    if new:
-        jobs.attach(following.id, queue.enqueue(db.url, following.id, job.user_id))
+    jobs.submit(job.session_id, step, job.options)
 
 
 def _note(jobs: Jobs, job_id: uuid.UUID, text: str) -> None:

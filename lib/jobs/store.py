@@ -10,9 +10,10 @@ from typing import Any
 from psycopg.types.json import Jsonb
 
 from lib.db import Database
-from lib.errors import InputError, SessionNotFound
+from lib.errors import AppError, InputError, SessionNotFound
 from lib.generate.models import Usage
 from lib.ids import parse_id
+from lib.jobs import queue
 
 STEPS = ("themes", "research", "outlines", "draft", "outputs")
 ACTIVE = ("queued", "running")
@@ -83,6 +84,18 @@ class Jobs:
                                " and state in ('queued', 'running')", [sid, step]).fetchone()
         return Job(**row), False
 
+    def submit(self, session_id: object, step: str, options: dict[str, Any] | None = None, *,
+               limit: int | None = None) -> tuple[Job, bool]:
+        """Start the job (or join the active one) and, when it is new, hand it to the queue."""
+        job, new = self.start(session_id, step, options, limit=limit)
+        if new:
+            try:
+                self.attach(job.id, queue.enqueue(self.db.url, job.id, self.user_id))
+            except Exception as exc:  # the row says so, and Retry starts it again
+                self.finish(job.id, "failed", error="The job could not be queued. Press Retry.")
+                raise AppError("The generation could not be queued.", fix="Try again in a moment.") from exc
+        return job, new
+
     def get(self, job_id: object) -> Job | None:
         with self.db.as_user(self.user_id) as conn:
             row = conn.execute(f"select {_COLUMNS} from public.content_jobs where id = %s",
@@ -146,7 +159,12 @@ class Jobs:
 
     def finish(self, job_id: uuid.UUID, state: str, *, error: str | None = None, usage: Usage | None = None,
                result_version: int | None = None) -> None:
+        """How the job ended. A finished job also marks its session changed at the same instant, so a page whose
+        copy of the session is older than `finished_at` knows to read it again (lib/ui/steps._watch)."""
         with self.db.as_user(self.user_id) as conn:
+            if state == "done":
+                conn.execute("update public.content_sessions set updated_at = now()"
+                             " where id = (select session_id from public.content_jobs where id = %s)", [job_id])
             conn.execute(
                 "update public.content_jobs set state = %s, error = %s, usage = %s, finished_at = now(), note = null,"
                 " result_version = coalesce(%s, result_version) where id = %s",

@@ -8,8 +8,6 @@ from typing import Callable
 
 import streamlit as st
 
-from lib.errors import AppError
-from lib.jobs import queue
 from lib.jobs.store import Job
 from lib.ui.clock import local_time
 
@@ -24,14 +22,7 @@ WORDS = {  # step → (while it runs, when it is done)
 
 def start_job(ctx, session_id, step: str, **extra) -> Job:
     """Queue `step` for the session with this run's generation options, or join the job already running."""
-    job, new = ctx.jobs.start(session_id, step, {**ctx.options.model_dump(), **extra}, limit=ctx.config.jobs_per_user)
-    if new:
-        try:
-            ctx.jobs.attach(job.id, queue.enqueue(ctx.db.url, job.id, ctx.user.id))
-        except Exception as exc:
-            ctx.jobs.finish(job.id, "failed", error="The job could not be queued. Press Retry.")
-            raise AppError("The generation could not be queued.", fix="Try again in a moment.") from exc
-    return job
+    return ctx.jobs.submit(session_id, step, {**ctx.options.model_dump(), **extra}, limit=ctx.config.jobs_per_user)[0]
 
 
 def job_status(ctx, session_id, step: str, *, saved_note: str = "", then: Callable[[], None] | None = None) -> Job | None:

@@ -96,9 +96,9 @@ def running(ctx, session, step: str, *, saved_note: str = "", then: Callable[[],
 
 def _watch(ctx, session, step: str, saved_note: str, then) -> Job | None:
     job = job_status(ctx, session.id, step, saved_note=saved_note, then=then)
-    # A job that finished between this run's read of the session and its read of the job saved after that
-    # read: the page's copy is older than the database's, so run again to show the result.
-    if job is not None and job.state == "done" and ctx.sessions.updated_at(session.id) > session.updated_at:
+    # A job that finished after this run read the session (its finish marks the session changed at
+    # `finished_at`): the page's copy is older than the database's, so run again to show the result.
+    if job is not None and job.state == "done" and job.finished_at > session.updated_at:
         if then is not None:
             then()
         st.rerun()
