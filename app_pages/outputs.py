@@ -11,6 +11,7 @@ from lib.ui.session_url import session_id_param
 from lib.ui.shown_errors import shown_errors
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.image_grid import image_form, image_grid
+from lib.ui.image_jobs import image_jobs
 from lib.ui.nav import link
 from lib.ui.steps import confirm_regenerate, generate, running, step_page
 
@@ -24,6 +25,7 @@ if session_id_param() is None:
     if image_form(images, key="standalone"):
         st.rerun()
     st.subheader("Standalone images")
+    image_jobs(ctx, key="standalone-jobs")
     with shown_errors():
         image_grid(images, images.standalone(), key="standalone")
     st.stop()
@@ -79,6 +81,7 @@ st.subheader("Images")
 images = ctx.images
 if image_form(images, session_id=session.id, prompt=image_prompt(session), key=f"img-{session.id}"):
     st.rerun()
+image_jobs(ctx, session.id, key=f"img-jobs-{session.id}")
 with shown_errors():
     # The newest few: a rerun (every output edit) costs the same at 5 or 500 images; the rest are in the Gallery.
     newest = images.for_session(session.id, limit=OUTPUTS_IMAGES + 1)

@@ -11,6 +11,7 @@ from lib.ui.context import app_context
 from lib.ui.session_url import require_session
 from lib.ui.shown_errors import shown_errors
 from lib.ui.image_grid import image_grid
+from lib.ui.image_jobs import image_jobs
 from lib.ui.nav import go, link, resume_key, step_indicator
 from lib.ui.rename import rename_control
 
@@ -77,4 +78,5 @@ for kind in OUTPUT_FORMATS:
          views.output_detail, output_type=kind)
 
 st.subheader(f"Images ({len(session_images)})")
+image_jobs(ctx, session.id, key=f"detail-jobs-{session.id}")
 image_grid(images, session_images, key=f"detail-{session.id}")

@@ -44,6 +44,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("OPENAI_MAX_RETRIES", "3", "Retries (by the OpenAI client) on 429, 5xx, timeouts and dropped connections, with backoff that honours retry-after."),
         Setting("SUPABASE_URL", None, "Supabase project URL. Set with `SUPABASE_ANON_KEY` to sign users in with Supabase Auth."),
         Setting("SUPABASE_ANON_KEY", None, "Supabase anon (publishable) key.", secret=True),
+        Setting("SUPABASE_SERVICE_ROLE_KEY", None, "Supabase service-role key, for workers only: they store a job's image in that user's own folder (a worker has no user token). Unset in Supabase mode: images are made in the page that asks.", secret=True),
         Setting("CONTENT_IMAGE_STORE", None, "`local` or `supabase`. Unset: `supabase` when Supabase is configured, else `local`."),
         Setting("CONTENT_PRIVATE_BUCKET", "false", "`true`: the image bucket is private and images are shown through signed URLs."),
         Setting("CONTENT_MAX_INPUT_CHARS", "200000", "Largest brain dump accepted, in characters."),
@@ -139,6 +140,7 @@ class Config:
     openai_max_retries: int
     supabase_url: str | None
     supabase_anon_key: str | None = field(repr=False)
+    supabase_service_key: str | None = field(repr=False)
     image_store: str
     private_bucket: bool
     max_input_chars: int
@@ -149,7 +151,7 @@ class Config:
     @property
     def fingerprint(self) -> str:
         """Equal for equal settings (a cache key); the repr hides secrets, so the key enters only as a hash."""
-        return hashlib.sha256(f"{self!r}|{self.openai_api_key}".encode()).hexdigest()
+        return hashlib.sha256(f"{self!r}|{self.openai_api_key}|{self.supabase_service_key}".encode()).hexdigest()
 
     @property
     def embedded_database(self) -> bool:
@@ -158,6 +160,12 @@ class Config:
     @property
     def supabase_enabled(self) -> bool:
         return bool(self.supabase_url and self.supabase_anon_key)
+
+    @property
+    def image_jobs(self) -> bool:
+        """Images are made by workers: always with local files; with Supabase Storage only when workers can
+        store them (the service-role key); otherwise the page makes them with the signed-in user's token."""
+        return self.image_store == "local" or bool(self.supabase_service_key)
 
 
 def load_config(**overrides: Any) -> Config:
@@ -212,6 +220,7 @@ def load_config(**overrides: Any) -> Config:
         openai_max_retries=_int("OPENAI_MAX_RETRIES", overrides),
         supabase_url=supabase_url.rstrip("/") if supabase_url else None,
         supabase_anon_key=supabase_key,
+        supabase_service_key=get("SUPABASE_SERVICE_ROLE_KEY"),
         image_store=store,
         private_bucket=_bool("CONTENT_PRIVATE_BUCKET", overrides),
         max_input_chars=_int("CONTENT_MAX_INPUT_CHARS", overrides, minimum=1),

@@ -8,14 +8,15 @@ same row. Deleting an image or a session removes its stored objects too.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 import psycopg
+from pydantic import BaseModel, ConfigDict
 
 from lib.db import Database
 from lib.errors import DatabaseError, NotFoundError, SessionNotFound, StorageError
@@ -80,6 +81,37 @@ class ImageRecord:
         return f"{self.id}.png"
 
 
+class ImageRequest(BaseModel):
+    """What an image job makes: the form's fields (or the image regenerated). Two starts of the same request
+    while one is running (a double click, a second tab) join one job through `key`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    prompt: str
+    negative_prompt: str = ""
+    model: str | None = None
+    aspect_ratio: str = "16:9"
+    session_id: uuid.UUID | None = None
+    regenerate_of: uuid.UUID | None = None
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+    def job_options(self) -> dict[str, Any]:
+        """The job row's options: the request, its key, and the id the image will have (a rerun finds it)."""
+        return {**self.model_dump(mode="json", exclude={"session_id"}), "request": self.key,
+                "image_id": str(uuid.uuid4())}
+
+    @classmethod
+    def from_job(cls, session_id: uuid.UUID | None, options: dict) -> "ImageRequest":
+        return cls(session_id=session_id, **{k: v for k, v in options.items() if k in cls.model_fields})
+
+    def arguments(self) -> dict[str, Any]:
+        """`Images.generate`'s keyword arguments."""
+        return self.model_dump(exclude={"regenerate_of"})
+
+
 def _names(image_id: uuid.UUID) -> tuple[str, str]:
     return f"{image_id}.png", f"{image_id}.thumb.webp"
 
@@ -96,21 +128,43 @@ class Images:
 
     # -- making ---------------------------------------------------------------
     def generate(self, prompt: str, negative_prompt: str = "", model: str | None = None,
-                 aspect_ratio: str = "16:9", session_id: object = None) -> ImageRecord:
+                 aspect_ratio: str = "16:9", session_id: object = None, *, image_id: uuid.UUID | None = None
+                 ) -> ImageRecord:
+        """Make, store and record one image. With `image_id` (a job's), a second run finds the first's row."""
         sid = parse_session_id(session_id) if session_id else None
+        if image_id is not None and (made := self._find(image_id)) is not None:
+            return made
         if sid is not None:
             self._check_session(sid)  # before spending a generation on a session that is not ours
         result = self.generator.image(prompt, negative_prompt, model, aspect_ratio)
-        return self.save(result, sid)
+        return self.save(result, sid, image_id=image_id)
+
+    def request(self, prompt: str, negative_prompt: str = "", model: str | None = None, aspect_ratio: str = "16:9",
+                session_id: object = None, *, regenerate_of: uuid.UUID | None = None) -> "ImageRequest":
+        """An image job's options, checked now so a bad prompt is said at once and never queued."""
+        self.generator.check_image(prompt, aspect_ratio)
+        sid = parse_session_id(session_id) if session_id else None
+        if sid is not None:
+            self._check_session(sid)
+        return ImageRequest(prompt=prompt.strip(), negative_prompt=(negative_prompt or "").strip(), model=model,
+                            aspect_ratio=aspect_ratio, session_id=sid, regenerate_of=regenerate_of)
+
+    def regenerate_request(self, image_id: object) -> "ImageRequest":
+        """Same prompt, negative prompt, model and ratio: a new image, kept beside this one."""
+        old = self.get(image_id)
+        return self.request(old.prompt, old.negative_prompt or "", self._model_for(old), old.aspect_ratio,
+                            old.session_id, regenerate_of=old.id)
 
     def regenerate(self, image_id: object) -> ImageRecord:
-        """Same prompt, negative prompt, model and ratio: a new image in a new row."""
-        old = self.get(image_id)
-        model = old.model_used if old.model_used in getattr(self.generator, "image_models", ()) else None
-        return self.generate(old.prompt, old.negative_prompt or "", model, old.aspect_ratio, old.session_id)
+        """`regenerate_request`, made here and now (the page does it when images are not jobs)."""
+        return self.generate(**self.regenerate_request(image_id).arguments())
 
-    def save(self, result: ImageResult, session_id: uuid.UUID | None = None) -> ImageRecord:
-        image_id = uuid.uuid4()
+    def _model_for(self, old: ImageRecord) -> str | None:
+        return old.model_used if old.model_used in getattr(self.generator, "image_choices", ()) else None
+
+    def save(self, result: ImageResult, session_id: uuid.UUID | None = None, *,
+             image_id: uuid.UUID | None = None) -> ImageRecord:
+        image_id = image_id or uuid.uuid4()
         name, thumb_name = _names(image_id)
         path = object_path(self.user_id, session_id, name)
         thumb = make_thumbnail(result.png_bytes)
@@ -177,6 +231,12 @@ class Images:
         return self.get(record.id)
 
     # -- reading --------------------------------------------------------------
+    def _find(self, image_id: uuid.UUID) -> ImageRecord | None:
+        try:
+            return self.get(image_id)
+        except ImageNotFound:
+            return None
+
     def get(self, image_id: object) -> ImageRecord:
         iid = parse_image_id(image_id)
         with self.db.as_user(self.user_id) as conn:

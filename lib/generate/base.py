@@ -197,15 +197,20 @@ class Generator(ABC):
         model: str | None = None,
         aspect_ratio: str = DEFAULT_ASPECT_RATIO,
     ) -> ImageResult:
+        self.check_image(prompt, aspect_ratio)
+        if self.images_from is not None:
+            return self.images_from.image(prompt, negative_prompt, model, aspect_ratio)
+        return self._image(prompt.strip(), (negative_prompt or "").strip(), model or self.image_model, aspect_ratio)
+
+    def check_image(self, prompt: str, aspect_ratio: str) -> None:
+        """What `image` refuses before anything is spent (so a page can say it at once, before queueing a job)."""
         if self.images_off:
             raise InputError(self.images_off, fix="Set CONTENT_IMAGE_GENERATOR=offline (or openai with a key).")
         if len(prompt or "") > MAX_IMAGE_PROMPT:
             raise InputError(f"The image prompt has {len(prompt):,} characters; image models take at most "
                              f"{MAX_IMAGE_PROMPT:,}.", fix="Shorten it to the picture you want: subject, style, mood.")
-        if self.images_from is not None:
-            return self.images_from.image(prompt, negative_prompt, model, aspect_ratio)
+        _require_text(prompt, "image prompt")
         parse_ratio(aspect_ratio)
-        return self._image(_require_text(prompt, "image prompt").strip(), (negative_prompt or "").strip(), model or self.image_model, aspect_ratio)
 
     # --- provider hooks --------------------------------------------------------
 

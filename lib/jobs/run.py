@@ -13,9 +13,12 @@ from lib.errors import AppError, JobCancelled
 from lib.generate import GenerationOptions, Generator, OUTPUT_FORMATS
 from lib.generate.base import provider_waiting
 from lib.generate.models import Usage
+from lib.images import ImageRequest, Images
 from lib.jobs.store import Job, Jobs
 from lib.pipeline import Pipeline
 from lib.session import Sessions
+from lib.spool import Spool
+from lib.storage import worker_store
 
 log = logging.getLogger(__name__)
 OPTION_FIELDS = set(GenerationOptions.model_fields)
@@ -50,6 +53,15 @@ def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]
 def _outputs(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
     results = pipeline.outputs(job.session_id, job.options.get("formats") or OUTPUT_FORMATS)
     return sum((r.usage for r in results.values()), Usage()), None
+
+
+def _image(db: Database, config: Config, generator: Generator, job: Job) -> Usage:
+    """Make, store and record the image as the job's user, under the id the job chose (a second run after a
+    crash finds the row the first one saved instead of making another)."""
+    request = ImageRequest.from_job(job.session_id, job.options)
+    images = Images(db, job.user_id, worker_store(config, job.user_id), Spool(config.data_dir / "spool"), generator)
+    record = images.generate(**request.arguments(), image_id=uuid.UUID(job.options["image_id"]))
+    return Usage(**(record.metadata.get("usage") or {}))
 
 
 RUNNERS: dict[str, Callable[[Pipeline, Job, Jobs], tuple[Usage, int | None]]] = {
@@ -89,7 +101,10 @@ def run_job(db: Database, config: Config, generator: Generator, job_id: object, 
     pipeline = Pipeline(Sessions(db, user_id, max_input_chars=config.max_input_chars), generator, options)
     provider_waiting.set(lambda text: _note(jobs, job.id, text))
     try:
-        usage, version = RUNNERS[job.step](pipeline, job, jobs)
+        if job.step == "image":
+            usage, version = _image(db, config, generator, job), None
+        else:
+            usage, version = RUNNERS[job.step](pipeline, job, jobs)
     except JobCancelled as exc:
         jobs.finish(job.id, "cancelled", error=str(exc))
         return "cancelled"

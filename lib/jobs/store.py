@@ -15,7 +15,7 @@ from lib.generate.models import Usage
 from lib.ids import parse_id
 from lib.jobs import queue
 
-STEPS = ("themes", "research", "outlines", "draft", "outputs")
+STEPS = ("themes", "research", "outlines", "draft", "outputs", "image")
 ACTIVE = ("queued", "running")
 
 
@@ -23,7 +23,7 @@ ACTIVE = ("queued", "running")
 class Job:
     id: uuid.UUID
     user_id: uuid.UUID
-    session_id: uuid.UUID
+    session_id: uuid.UUID | None  # None: a standalone image
     step: str
     options: dict
     base_version: int | None
@@ -39,6 +39,7 @@ class Job:
     heartbeat_at: datetime | None
     finished_at: datetime | None
     note: str | None = None  # what it waits on now (a provider's rate limit)
+    dismissed: bool = False  # a failed image the user has read about
 
     @property
     def active(self) -> bool:
@@ -46,7 +47,7 @@ class Job:
 
 
 _COLUMNS = ("id, user_id, session_id, step, options, base_version, state, cancel_requested, error, usage, "
-            "result_version, attempts, queue_job_id, created_at, started_at, heartbeat_at, finished_at, note")
+            "result_version, attempts, queue_job_id, created_at, started_at, heartbeat_at, finished_at, note, dismissed")
 
 
 class Jobs:
@@ -59,29 +60,41 @@ class Jobs:
     def start(self, session_id: object, step: str, options: dict[str, Any] | None = None,
               base_version: int | None = None, *, limit: int | None = None) -> tuple[Job, bool]:
         """A new queued job, or the one already queued or running for this session and step (a second click,
-        a second tab). Returns the job and whether it is new. `limit`: most active jobs this user may have."""
+        a second tab). Returns the job and whether it is new. `limit`: most active jobs this user may have.
+
+        Images are started per picture: the same request (`options["request"]`) joins, another runs beside it;
+        an image may have no session (a standalone one)."""
         if step not in STEPS:
             raise InputError(f"Unknown step {step!r}.", fix=f"Use one of {', '.join(STEPS)}.")
-        sid = parse_id(session_id, lambda: SessionNotFound(session_id))
+        options = options or {}
+        image = step == "image"
+        sid = None if image and session_id is None else parse_id(session_id, lambda: SessionNotFound(session_id))
+        if image and not options.get("request"):
+            raise InputError("An image job needs its request.", fix="Start images with Images.request(...).")
         with self.db.as_user(self.user_id) as conn:
             # The session row's lock orders two starts of one session; RLS makes another user's not found.
-            if conn.execute("select 1 from public.content_sessions where id = %s for update", [sid]).fetchone() is None:
+            if sid is not None and conn.execute("select 1 from public.content_sessions where id = %s for update",
+                                                [sid]).fetchone() is None:
                 raise SessionNotFound(session_id)
-            active = conn.execute("select step, session_id from public.content_jobs where state in ('queued', 'running')"
-                                  ).fetchall()
-            joining = any(r["step"] == step and r["session_id"] == sid for r in active)
+            active = conn.execute("select step, session_id, options ->> 'request' as request from public.content_jobs"
+                                  " where state in ('queued', 'running')").fetchall()
+            joining = any((r["request"] == options["request"]) if image else (r["step"] == step and r["session_id"] == sid)
+                          for r in active)
             if limit is not None and not joining and len(active) >= limit:
                 raise InputError(f"You already have {len(active)} generations running (the limit is {limit}).",
                                  fix="Wait for one to finish, or stop one, then start this again.")
+            conflict = "(user_id, (options ->> 'request')) where state in ('queued', 'running') and step = 'image'" \
+                if image else "(session_id, step) where state in ('queued', 'running') and step <> 'image'"
             row = conn.execute(
                 f"insert into public.content_jobs (user_id, session_id, step, options, base_version)"
-                f" values (%s, %s, %s, %s, %s)"
-                f" on conflict (session_id, step) where state in ('queued', 'running') do nothing returning {_COLUMNS}",
-                [self.user_id, sid, step, Jsonb(options or {}), base_version]).fetchone()
+                f" values (%s, %s, %s, %s, %s) on conflict {conflict} do nothing returning {_COLUMNS}",
+                [self.user_id, sid, step, Jsonb(options), base_version]).fetchone()
             if row is not None:
                 return Job(**row), True
-            row = conn.execute(f"select {_COLUMNS} from public.content_jobs where session_id = %s and step = %s"
-                               " and state in ('queued', 'running')", [sid, step]).fetchone()
+            where, params = ("step = 'image' and options ->> 'request' = %s", [options["request"]]) if image \
+                else ("session_id = %s and step = %s", [sid, step])
+            row = conn.execute(f"select {_COLUMNS} from public.content_jobs where {where}"
+                               " and state in ('queued', 'running')", params).fetchone()
         return Job(**row), False
 
     def submit(self, session_id: object, step: str, options: dict[str, Any] | None = None, *,
@@ -117,6 +130,23 @@ class Jobs:
                                 " and state in ('queued', 'running') order by created_at",
                                 [parse_id(session_id, lambda: SessionNotFound(session_id))]).fetchall()
         return [Job(**row) for row in rows]
+
+    def images(self, session_id: object = None, *, everywhere: bool = False, limit: int = 20) -> list[Job]:
+        """Image jobs to show: running ones and failed ones not yet dismissed, oldest first. For one session,
+        for standalone images (no session), or `everywhere` (the Gallery)."""
+        where, params = ("true", []) if everywhere else ("session_id is null", []) if session_id is None else \
+            ("session_id = %s", [parse_id(session_id, lambda: SessionNotFound(session_id))])
+        with self.db.as_user(self.user_id) as conn:
+            rows = conn.execute(f"select {_COLUMNS} from (select {_COLUMNS} from public.content_jobs"
+                                f" where step = 'image' and {where} and (state in ('queued', 'running')"
+                                " or (state = 'failed' and not dismissed)) order by created_at desc limit %s) newest"
+                                " order by created_at", [*params, limit]).fetchall()
+        return [Job(**row) for row in rows]
+
+    def dismiss(self, job_id: object) -> None:
+        with self.db.as_user(self.user_id) as conn:
+            conn.execute("update public.content_jobs set dismissed = true where id = %s and state <> 'running'",
+                         [parse_id(job_id, lambda: SessionNotFound(job_id))])
 
     def attach(self, job_id: uuid.UUID, queue_job_id: int) -> None:
         with self.db.as_user(self.user_id) as conn:

@@ -9,15 +9,18 @@ from lib.generate import ASPECT_RATIOS, DEFAULT_ASPECT_RATIO
 from lib.generate.base import MAX_IMAGE_PROMPT
 from lib.images import ImageRecord, Images
 from lib.ui.clock import local_time
+from lib.ui.context import app_context
+from lib.ui.image_jobs import start_image
 from lib.ui.shown_errors import shown_errors
 
 
-def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = "image") -> ImageRecord | None:
-    """Prompt, negative prompt, model, ratio → a stored image (or a clear error; the form keeps its values)."""
+def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = "image") -> bool:
+    """Prompt, negative prompt, model, ratio → an image job (or, without workers for images, the image made here).
+    True when something was started or made (the caller reruns to show it); bad input is said at once."""
     generator = images.generator
     if generator.images_off:
         st.info(generator.images_off, icon=":material/hide_image:")
-        return None
+        return False
     with st.form(f"{key}-form", border=True):
         text = st.text_area("Prompt", prompt[:MAX_IMAGE_PROMPT], key=f"{key}-prompt", height=100,
                             max_chars=MAX_IMAGE_PROMPT)
@@ -28,20 +31,31 @@ def image_form(images: Images, *, session_id=None, prompt: str = "", key: str = 
                                 key=f"{key}-ratio")
         submitted = st.form_submit_button("Generate image", type="primary", icon=":material/image:")
     if not submitted:
-        return None
+        return False
+    ctx = app_context()
+    if ctx.config.image_jobs:
+        with shown_errors():
+            start_image(ctx, images.request(text, negative, model, ratio, session_id))
+            return True
+        return False
+    return _made_here(images, text, negative, model, ratio, session_id)
+
+
+def _made_here(images: Images, text: str, negative: str, model: str, ratio: str, session_id) -> bool:
+    """Supabase Storage without a worker key: the page makes the image with the signed-in user's token."""
     with st.status("Generating the image…") as status:
         try:
             record = images.generate(text, negative, model, ratio, session_id)
         except AppError as exc:
             status.update(label="Image generation failed", state="error", expanded=True)
             st.error(str(exc), icon=":material/error:")
-            return None
+            return False
         if record.uploaded:
             status.update(label="Image saved", state="complete")
         else:
             status.update(label="Image kept locally: the upload failed", state="error", expanded=True)
             st.warning(f"{record.upload_error} The image is kept on this server; use Retry upload below.")
-    return record
+    return True
 
 
 MISSING = ("This image's file is missing from storage. Its prompt and settings are kept: use Regenerate to make a "
@@ -131,6 +145,12 @@ def _tile(images: Images, record: ImageRecord, sources: dict, key: str, actions:
             confirm_delete(images, record)
     if st.button("Regenerate", key=f"{key}-regen-{record.id}", icon=":material/refresh:", width="stretch",
                  help="The same prompt and settings: a new image, kept beside this one"):
-        with st.spinner("Generating…"), shown_errors():
-            images.regenerate(record.id)
-            st.rerun()
+        ctx = app_context()
+        with shown_errors():
+            if ctx.config.image_jobs:
+                start_image(ctx, images.regenerate_request(record.id))
+                st.toast("Making a new image from the same prompt…", icon=":material/refresh:")
+            else:
+                with st.spinner("Generating…"):
+                    images.regenerate(record.id)
+            st.rerun(scope="app")
