@@ -44,7 +44,7 @@ SETTINGS: dict[str, Setting] = {
         Setting("OPENAI_MAX_RETRIES", "3", "Retries (by the OpenAI client) on 429, 5xx, timeouts and dropped connections, with backoff that honours retry-after."),
         Setting("SUPABASE_URL", None, "Supabase project URL. Set with `SUPABASE_ANON_KEY` to sign users in with Supabase Auth."),
         Setting("SUPABASE_ANON_KEY", None, "Supabase anon (publishable) key.", secret=True),
-        Setting("SUPABASE_SERVICE_ROLE_KEY", None, "Supabase service-role key, for workers only: they store a job's image in that user's own folder (a worker has no user token). Unset in Supabase mode: images are made in the page that asks.", secret=True),
+        Setting("SUPABASE_SERVICE_ROLE_KEY", None, "Supabase service-role key, for workers (set it on app servers too, which then queue images as jobs): they store a job's image in that user's own folder (a worker has no user token). Unset in Supabase mode: images are made in the page that asks.", secret=True),
         Setting("CONTENT_IMAGE_STORE", None, "`local` or `supabase`. Unset: `supabase` when Supabase is configured, else `local`."),
         Setting("CONTENT_PRIVATE_BUCKET", "false", "`true`: the image bucket is private and images are shown through signed URLs."),
         Setting("CONTENT_MAX_INPUT_CHARS", "200000", "Largest brain dump accepted, in characters."),
