@@ -16,6 +16,19 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+def _png_b64(size: str | None) -> str:
+    """A real PNG of the requested size (e.g. "1536x1024"), as an image model returns it in `b64_json`."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    width, height = (int(n) for n in (size or "1024x1024").split("x"))
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
 @dataclass
 class StreamedAnswer:
     pieces: list[str]
@@ -32,6 +45,7 @@ class FakeOpenAI:
     json_answer: str | None = None  # what a non-streamed request gets as the message content
     refuses: dict[str, int] = field(default_factory=dict)  # response_format type ("none": absent) → HTTP status
     retry_after: float = 1.0
+    image_delay: float = 0.0  # seconds an /images/generations answer takes (real image models take 10-60 s)
     requests: list[dict] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)  # pieces already written to the wire
     url: str = ""
@@ -54,6 +68,11 @@ class FakeOpenAI:
                     self.send_header("Content-Length", str(len(answer)))
                     self.end_headers()
                     self.wfile.write(answer)
+                elif self.path.endswith("/images/generations"):
+                    time.sleep(fake.image_delay)
+                    fake._answer(self, 200, {"created": 1, "data": [{"b64_json": _png_b64(body.get("size"))}],
+                                             "usage": {"input_tokens": 20, "output_tokens": 4000,
+                                                       "total_tokens": 4020}})
                 elif (kind := (body.get("response_format") or {}).get("type", "none")) in fake.refuses:
                     fake._answer(self, fake.refuses[kind], {"error": {"message": f"response_format {kind} is not "
                                                                       "supported", "type": "invalid_request_error"}})

@@ -8,6 +8,7 @@ import streamlit as st
 from lib.images import ImageRequest
 from lib.jobs.store import Job
 from lib.ui.clock import local_time
+from lib.ui.jobs import running_panel
 from lib.ui.shown_errors import shown_errors
 
 
@@ -41,15 +42,14 @@ def _running(ctx, session_id, everywhere: bool, watched: tuple) -> None:
     for job in jobs:
         if not job.active:
             continue
-        with st.status("Making an image…" if job.state == "running" else "Image waiting for a free worker…",
-                       state="running", expanded=True):
-            st.caption(_prompt(job))
-            st.caption(f"Started {local_time(job.created_at):%H:%M:%S} · it goes on if you leave this page.")
-            if job.note:
-                st.caption(f":material/hourglass_top: {job.note}")
-            if job.state == "queued":
-                st.button("Stop", key=f"image-cancel-{job.id}", icon=":material/stop:",
-                          on_click=ctx.jobs.cancel, args=(job.id,))
+        box = running_panel("Making an image…" if job.state == "running" else "Image waiting for a free worker…")
+        box.caption(_prompt(job))
+        box.caption(f"Started {local_time(job.created_at):%H:%M:%S} · it goes on if you leave this page.")
+        if job.note:
+            box.caption(f":material/hourglass_top: {job.note}")
+        if job.state == "queued":
+            box.button("Stop", key=f"image-cancel-{job.id}", icon=":material/stop:",
+                       on_click=ctx.jobs.cancel, args=(job.id,))
 
 
 def _failed(ctx, job: Job, key: str) -> None:

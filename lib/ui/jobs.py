@@ -85,19 +85,24 @@ def _live(ctx, job_id, step: str, then: Callable[[], None] | None) -> None:
             then()
         st.rerun(scope="app")  # the result (or the failure) is the whole page's to show
     running, _ = WORDS[step]
-    with st.status(running, state="running", expanded=True):
-        since = local_time(job.started_at or job.created_at)
-        st.caption(("Waiting for a free worker" if job.state == "queued" else f"Running since {since:%H:%M:%S}")
-                   + " · it goes on if you leave this page or close the tab.")
-        if job.note:
-            st.caption(f":material/hourglass_top: {job.note}")
-        if step == "draft" and job.result_version:
-            text = ctx.sessions.draft_text(job.session_id, job.result_version)
-            if text:
-                st.markdown(text)
-                st.caption(f"{len(text.split()):,} words so far")
-        if job.cancel_requested:
-            st.caption("Stopping…")
-        else:
-            st.button("Stop", key=f"cancel-{job.id}", icon=":material/stop:",
-                      on_click=ctx.jobs.cancel, args=(job.id,))
+    box = running_panel(running)
+    since = local_time(job.started_at or job.created_at)
+    box.caption(("Waiting for a free worker" if job.state == "queued" else f"Running since {since:%H:%M:%S}")
+                + " · it goes on if you leave this page or close the tab.")
+    if job.note:
+        box.caption(f":material/hourglass_top: {job.note}")
+    if step == "draft" and job.result_version:
+        text = ctx.sessions.draft_text(job.session_id, job.result_version)
+        if text:
+            box.markdown(text)
+            box.caption(f"{len(text.split()):,} words so far")
+    if job.cancel_requested:
+        box.caption("Stopping…")
+    else:
+        box.button("Stop", key=f"cancel-{job.id}", icon=":material/stop:", on_click=ctx.jobs.cancel, args=(job.id,))
+
+
+def running_panel(label: str):
+    """A status panel that keeps its spinner: used as a `with` block, st.status marks itself complete on exit,
+    which would show a tick beside work that is still going. Write into it with its methods instead."""
+    return st.status(label, state="running", expanded=True)

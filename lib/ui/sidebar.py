@@ -49,14 +49,17 @@ def sidebar(ctx: AppContext) -> GenerationOptions:
             st.warning(OPEN_WITHOUT_SIGN_IN, icon=":material/public:")
         sidebar_menu(*remembered_session(ctx))
         st.divider()
+        where = urlsplit(ctx.config.openai_base_url).netloc if ctx.config.openai_base_url else "OpenAI"
+        images = {"openai": f"{ctx.config.openai_image_model} at {where}", "offline": "offline renderer",
+                  "none": "off"}[ctx.config.image_generator]
         if ctx.config.generator == "offline":
-            st.info("**Offline demo mode**: text and images are made on this machine from your own notes; "
+            made = "text and images are" if ctx.config.image_generator == "offline" else "text is"
+            st.info(f"**Offline demo mode**: {made} made on this machine from your own notes; "
                     "set OPENAI_API_KEY for AI generation.", icon=":material/cloud_off:")
+            if ctx.config.image_generator != "offline":
+                st.caption(f"Images: {images}")
         else:
-            where = urlsplit(ctx.config.openai_base_url).netloc if ctx.config.openai_base_url else "OpenAI"
-            images = {"openai": ctx.config.openai_image_model, "offline": "offline renderer", "none": "off"}
-            st.caption(f"Text: {ctx.config.openai_text_model} at {where} · "
-                       f"Images: {images[ctx.config.image_generator]}")
+            st.caption(f"Text: {ctx.config.openai_text_model} at {where} · Images: {images}")
         with st.expander("Generation options", icon=":material/tune:"):
             language = st.selectbox("Language", LANGUAGES, key="opt_language")
             tone = st.selectbox("Tone", TONES, key="opt_tone")

@@ -78,7 +78,8 @@ def made_session(db, upto: str) -> str:
     return str(sid)
 
 
-def eventually(check: Callable[[], object], what: str, timeout: float = 15) -> object:
+def eventually(check: Callable[[], object], what: str, timeout: float = 15,
+               details: Callable[[], object] | None = None) -> object:
     """Poll the database until `check()` is truthy (a save lands a moment after the browser sent it)."""
     deadline = time.monotonic() + timeout
     last = None
@@ -87,7 +88,8 @@ def eventually(check: Callable[[], object], what: str, timeout: float = 15) -> o
         if last:
             return last
         time.sleep(0.2)
-    raise AssertionError(f"not in the database after {timeout:.0f} s: {what}")
+    raise AssertionError(f"not in the database after {timeout:.0f} s: {what}"
+                         + (f"; there: {details()}" if details else ""))
 
 
 def settle(page: Page) -> None:
@@ -330,8 +332,13 @@ def test_outline_fields_typed_one_right_after_another_are_all_saved(page: Page, 
     shot(page, "lost-3-outline-quick")
     no_error_on(page)
     keys = {"Title": "title", "Hook": "hook", "Call to action": "call_to_action"}
-    eventually(lambda: all(getattr(load(db, sid).current_outline.chosen_outline, k, None) == values[label]
-                           for label, k in keys.items()), "all four quickly typed fields", timeout=15)
+
+    def missing() -> list[str]:
+        outline = load(db, sid).current_outline
+        return [f"{label}={getattr(outline.chosen_outline, k, None)!r} (v{outline.version})"
+                for label, k in keys.items() if getattr(outline.chosen_outline, k, None) != values[label]]
+
+    eventually(lambda: not missing(), "all four quickly typed fields", timeout=15, details=missing)
     fresh_load(page)
     for label, text in values.items():
         expect(outline_field(page, label)).to_have_value(text)
