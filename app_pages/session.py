@@ -7,7 +7,7 @@ from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
 from lib.ui import version_views as views
 from lib.ui.editing import editor_id, version_history
 from lib.ui.clock import local_time
-from lib.ui.context import app_context
+from lib.ui.context import app_context, app_origin
 from lib.ui.session_url import require_session
 from lib.ui.shown_errors import shown_errors
 from lib.ui.image_grid import image_grid
@@ -45,7 +45,8 @@ def confirm_delete() -> None:
 resume, md, zipped, delete = st.columns(4)
 with resume:
     link(resume_key(session.status), session.id, label="Resume", icon=":material/play_arrow:")
-md.download_button("Export Markdown", session_markdown(session, session_images), file_name=f"{slug(session.title)}.md",
+md.download_button("Export Markdown", session_markdown(session, session_images, base_url=app_origin()),
+                   file_name=f"{slug(session.title)}.md",
                    mime="text/markdown", icon=":material/description:")
 zipped.download_button("Export ZIP", lambda: session_zip(session, session_images, images.image_bytes),
                        file_name=f"{slug(session.title)}.zip", mime="application/zip", icon=":material/folder_zip:")

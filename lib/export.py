@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from urllib.parse import urljoin
 from typing import Callable, Iterable
 
 from lib.errors import StorageError
@@ -25,8 +26,11 @@ def nested_headings(markdown: str, below: int = 2) -> str:
     return "\n".join(out)
 
 
-def session_markdown(session: Session, images: list[ImageRecord], image_dir: str | None = None) -> str:
-    """Every saved step, in pipeline order. With `image_dir`, images link to files beside the Markdown."""
+def session_markdown(session: Session, images: list[ImageRecord], image_dir: str | None = None,
+                     base_url: str | None = None) -> str:
+    """Every saved step, in pipeline order. With `image_dir`, images link to files beside the Markdown (the ZIP);
+    otherwise to their public URLs, made absolute with `base_url` (the app's address) when the store gives a
+    path on this server, so the links work in any Markdown viewer."""
     lines = [f"# {session.title}", "",
              f"_Status: {session.status.replace('_', ' ')} · started {session.created_at:%Y-%m-%d %H:%M} · "
              f"last activity {session.updated_at:%Y-%m-%d %H:%M}_", ""]
@@ -65,10 +69,16 @@ def session_markdown(session: Session, images: list[ImageRecord], image_dir: str
     if images:
         lines += ["## Images", ""]
         for image in images:
-            target = f"{image_dir}/{image.file_name}" if image_dir else (image.public_url or "(upload pending)")
+            target = f"{image_dir}/{image.file_name}" if image_dir else _public(image, base_url)
             lines += [f"![{image.prompt[:80]}]({target})", "",
                       f"_{image.width}×{image.height} · {image.aspect_ratio} · {image.model_used}_", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _public(image: ImageRecord, base_url: str | None) -> str:
+    if not image.public_url:
+        return "(not uploaded yet: retry the upload, or use Export ZIP)"
+    return urljoin(base_url, image.public_url) if base_url else image.public_url
 
 
 def _add_images(archive: zipfile.ZipFile, images: list[ImageRecord], image_bytes: Callable[[ImageRecord], bytes],

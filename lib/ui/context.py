@@ -8,6 +8,8 @@ session; the services are made once per run (`cached_property`) and handed to th
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import contextvars
 import dataclasses
 from dataclasses import dataclass, field
@@ -104,3 +106,12 @@ def start_run(ctx: AppContext, options: GenerationOptions) -> AppContext:
 def app_context() -> AppContext:
     """The context the entry script built for this run."""
     return _this_run.get()
+
+
+def app_origin() -> str | None:
+    """`scheme://host:port/` as the viewer's browser reaches the app (links in exports are made absolute with it)."""
+    url = st.context.url
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
