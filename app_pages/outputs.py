@@ -3,16 +3,15 @@
 import streamlit as st
 
 from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
-from lib.limit_warnings import limit_warnings
 from lib.image_prompt import image_prompt
-from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.session_url import session_id_param
 from lib.ui.shown_errors import shown_errors
-from lib.ui.editing import Edit, edited_note, editor_id, version_history
+from lib.ui.editing import Edit, edited_note, editor_id
 from lib.ui.image_grid import image_form, image_grid
 from lib.ui.image_jobs import image_jobs
 from lib.ui.nav import link
+from lib.ui.output_cards import output_card
 from lib.ui.steps import confirm_regenerate, generate, running, step_page
 
 OUTPUTS_IMAGES = 12
@@ -53,28 +52,16 @@ confirm_regenerate(label, edited_note({OUTPUT_FORMAT_LABELS[f]: current.get(f) f
                    lambda: generate(ctx, session.id, "outputs", formats=formats),
                    key=f"generate-outputs-{session.id}", help="Earlier versions are kept.", primary=not current)
 
-if edits:
+if edits:  # each format once, in the one order every screen and the export use
     tabs = st.tabs([OUTPUT_FORMAT_LABELS.get(kind, kind) for kind in edits])
     for tab, (kind, edit) in zip(tabs, edits.items()):
-        out = current[kind]
         with tab:
-            edit.load({"text": out.content})
-            text = st.text_area("Edit", height=260, key=edit.key("text"),
-                                help="Saved as you edit: when you click elsewhere, or press Ctrl+Enter.",
-                                on_change=edit.save, args=(lambda base, editor, kind=kind, edit=edit: sessions.edit_output(
-                                    session.id, kind, st.session_state[edit.key("text")], base=base, editor=editor),))
-            edit.status("output", f"{len(text or ''):,} characters")
-            for warning in limit_warnings(kind, text or ""):
-                st.warning(warning, icon=":material/straighten:")
-            st.download_button("Download", text or out.content, file_name=f"{kind}.txt", key=f"dl-{kind}",
-                                  icon=":material/download:")
-            st.code(text or out.content, language=None, wrap_lines=True)  # its copy button copies the text
-            with st.expander(f"Versions ({len(session.output_versions(kind))})", icon=":material/history:"):
-                version_history(f"out-{session.id}-{kind}", session.output_versions(kind),
-                                views.output,
-                                lambda n, kind=kind: sessions.restore(session.id, "output", n, editor=editor_id(),
-                                                                      output_type=kind),
-                                detail=views.output_detail, then=edit.reset)
+            output_card(kind, current[kind], edit, key=f"out-{session.id}-{kind}",
+                        save=lambda text, base, editor, kind=kind: sessions.edit_output(session.id, kind, text,
+                                                                                        base=base, editor=editor),
+                        versions=session.output_versions(kind),
+                        restore=lambda n, kind=kind: sessions.restore(session.id, "output", n, editor=editor_id(),
+                                                                      output_type=kind))
 
 st.divider()
 st.subheader("Images")

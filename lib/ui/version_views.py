@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.generate import OUTPUT_FORMAT_LABELS, RESEARCH_KIND_LABELS
+from lib.generate import RESEARCH_KIND_LABELS
 from lib.outline_text import sections_to_text
 from lib.session_data import BrainDump, DraftVersion, OutlineVersion, Output, ResearchVersion
+from lib.ui import output_cards
+from lib.wording import plural
 
 
 def brain_dump(v: BrainDump) -> None:
@@ -33,8 +35,8 @@ def draft(v: DraftVersion) -> None:
 
 
 def output(v: Output) -> None:
-    st.caption(OUTPUT_FORMAT_LABELS.get(v.output_type, v.output_type))
-    st.code(v.content, language=None, wrap_lines=True)
+    """As the Outputs page shows it: the preview, its counts and Copy (keyed by version: one page may show several)."""
+    output_cards.show(v.output_type, v.content, key=f"version-{v.output_type}-{v.version}")
 
 
 def research_detail(v: ResearchVersion) -> str:
@@ -42,16 +44,16 @@ def research_detail(v: ResearchVersion) -> str:
 
 
 def outline_detail(v: OutlineVersion) -> str:
-    return f"{len(v.options)} options" + (f", #{v.chosen_index + 1} chosen" if v.chosen_index is not None else "")
+    return plural(len(v.options), "option") + (f", #{v.chosen_index + 1} chosen" if v.chosen_index is not None else "")
 
 
 def draft_detail(v: DraftVersion) -> str:
-    return f"{v.word_count:,} words"
+    return plural(v.word_count, "word")
 
 
 def output_detail(v: Output) -> str:
-    return f"{len(v.content):,} characters"
+    return output_cards.summary(v.output_type, v.content)
 
 
 def brain_dump_detail(v: BrainDump) -> str:
-    return f"{len(v.themes)} themes" if v.themes else "no themes yet"
+    return plural(len(v.themes), "theme") if v.themes else "no themes yet"
