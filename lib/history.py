@@ -1,10 +1,14 @@
 """History: a user's sessions, newest activity first, one SQL statement per page.
 
 Pagination is by keyset on (updated_at, id), so sessions that arrive while
-someone pages never shift a page (no gaps, no duplicates). Search is
-PostgreSQL full text over title, brain dump and drafts, through
-`history_search_hits` (sql/006), which can use the GIN indexes of sql/005.
-Each row carries counts and its first image's thumbnail, never the images.
+someone pages never shift a page (no gaps, no duplicates). Which sessions
+make the page is chosen by `history_page_ids` (sql/015), searched or not:
+search is PostgreSQL full text over one document per session (title, brain
+dumps and drafts, every version), kept up to date on write and GIN-indexed,
+and the function is planned for the actual words each call, so a rare and a
+common word both stay fast however many sessions the user has. The cards are
+then read as the user, under RLS: counts from the session's counts row (kept
+on write), the first image's thumbnail by one index probe, never the images.
 """
 
 from __future__ import annotations
@@ -53,23 +57,19 @@ class HistoryPage:
 
 _PAGE_SQL = """
 select s.id, s.title, s.status, s.created_at, s.updated_at,
-  (select count(distinct o.output_type) from public.content_outputs o where o.session_id = s.id) as output_count,
-  (select count(*) from public.generated_images i where i.session_id = s.id) as image_count,
+  coalesce(c.output_count, 0) as output_count, coalesce(c.image_count, 0) as image_count,
   first_image.thumbnail_path, first_image.thumbnail_url
-from public.content_sessions s
+from public.history_page_ids(%(q)s::text, %(statuses)s::text[], %(date_from)s::timestamptz, %(date_to)s::timestamptz,
+                             %(cursor_at)s::timestamptz, %(cursor_id)s::uuid, %(limit)s::integer) with ordinality as page(id, n)
+join public.content_sessions s on s.id = page.id
+left join public.content_session_counts c on c.session_id = s.id
 left join lateral (
   select i.metadata -> 'thumbnail' ->> 'path' as thumbnail_path, i.metadata -> 'thumbnail' ->> 'public_url' as thumbnail_url
     from public.generated_images i
    where i.session_id = s.id and i.storage_path is not null
    order by i.created_at, i.id limit 1
 ) first_image on true
-where (%(q)s::text is null or s.id in (select public.history_search_hits(%(q)s::text)))
-  and (cardinality(%(statuses)s::text[]) = 0 or s.status = any(%(statuses)s::text[]))
-  and (%(date_from)s::timestamptz is null or s.updated_at >= %(date_from)s::timestamptz)
-  and (%(date_to)s::timestamptz is null or s.updated_at < %(date_to)s::timestamptz)
-  and (%(cursor_at)s::timestamptz is null or (s.updated_at, s.id) < (%(cursor_at)s::timestamptz, %(cursor_id)s::uuid))
-order by s.updated_at desc, s.id desc
-limit %(limit)s
+order by page.n
 """
 
 
