@@ -96,10 +96,18 @@ class Pipeline:
         self.sessions.choose_outline(session_id, index, edited=edited)
         self.complete(session_id, "outline")
 
-    def draft_stream(self, session_id: object) -> DraftStream:
+    def draft_stream(self, session_id: object, *, resume: int | None = None) -> DraftStream:
+        """The draft's stream. `resume`: the partial version an earlier run was writing; when it is still the
+        newest draft (nobody edited since), the stream starts with its text, goes on from there and is saved
+        in that same version."""
         session = self.sessions.get(session_id)
         notes, theme, kept, dropped = _material(session)
         outline = selection.outline_without(chosen_outline(session), dropped)
+        newest = session.current_draft
+        if resume is not None and newest is not None and newest.version == resume and newest.source == "partial":
+            stream = self.generator.draft_stream(notes, theme, kept, outline, self.options, resume_from=newest.markdown)
+            stream.version = resume
+            return stream
         return self.generator.draft_stream(notes, theme, kept, outline, self.options)
 
     def checkpointed(self, session_id: object, stream: DraftStream, every: float = 1.0,

@@ -29,6 +29,20 @@ def _png_b64(size: str | None) -> str:
     return base64.b64encode(out.getvalue()).decode()
 
 
+def _still_to_write(pieces: list[str], messages: list[dict]) -> list[str]:
+    """A model asked to continue its own answer (the conversation ends with its text, then a request to go on)
+    writes what comes after that text; here, the pieces not yet in it."""
+    if len(messages) < 2 or messages[-2].get("role") != "assistant":
+        return pieces
+    written, so_far = messages[-2].get("content") or "", ""
+    for n, piece in enumerate(pieces):
+        if not written.startswith(so_far + piece):  # the text stops in this piece (or went another way)
+            rest = (so_far + piece)[len(written):] if (so_far + piece).startswith(written) else piece
+            return [rest, *pieces[n + 1:]] if rest else pieces[n + 1:]
+        so_far += piece
+    return []
+
+
 @dataclass
 class StreamedAnswer:
     pieces: list[str]
@@ -77,7 +91,7 @@ class FakeOpenAI:
                     fake._answer(self, fake.refuses[kind], {"error": {"message": f"response_format {kind} is not "
                                                                       "supported", "type": "invalid_request_error"}})
                 elif body.get("stream"):
-                    fake._stream(self)
+                    fake._stream(self, body)
                 elif fake.json_answer is not None:
                     fake._answer(self, 200, {
                         "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": fake.stream.model,
@@ -109,8 +123,9 @@ class FakeOpenAI:
         handler.end_headers()
         handler.wfile.write(data)
 
-    def _stream(self, handler: BaseHTTPRequestHandler) -> None:
+    def _stream(self, handler: BaseHTTPRequestHandler, body: dict) -> None:
         answer = self.stream
+        pieces = _still_to_write(answer.pieces, body.get("messages") or [])
         handler.send_response(200)
         handler.send_header("Content-Type", "text/event-stream")
         handler.send_header("Transfer-Encoding", "chunked")
@@ -126,7 +141,7 @@ class FakeOpenAI:
                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
 
         event(chunk({"role": "assistant", "content": ""}))
-        for piece in answer.pieces:
+        for piece in pieces:
             time.sleep(answer.delay)
             event(chunk({"content": piece}))
             self.sent.append(piece)
@@ -135,7 +150,7 @@ class FakeOpenAI:
             handler.wfile.flush()
             return
         event(chunk({}, answer.ending))
-        words = sum(len(p.split()) for p in answer.pieces)
+        words = sum(len(p.split()) for p in pieces)
         if answer.sends_usage:
             event({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": answer.model,
                    "choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": words, "total_tokens": 100 + words}})

@@ -1,5 +1,5 @@
 """A worker that dies mid-draft (SIGKILL) does not lose the job: another worker runs it again within seconds,
-the text written before the death is kept as a version, and the job ends done. Also: app servers with their
+the text written before the death is where the new run goes on from, and the job ends done. Also: app servers with their
 in-process worker off leave jobs to a standalone worker (`make worker`)."""
 
 import os
@@ -86,10 +86,14 @@ def test_a_killed_worker_s_draft_is_run_again_by_another_and_finishes(slow_model
     finally:
         second.stop()
     assert done.attempts == 2 and time.monotonic() - killed_at < 30
-    drafts = pipeline.sessions.get(sid).drafts
-    assert drafts[0].markdown == written.markdown and drafts[0].source == "partial"  # kept, never overwritten
-    assert drafts[-1].source == "generated" and drafts[-1].markdown.strip() == "".join(PIECES).strip()
-    assert len(fake.requests) == 2  # the dead worker's request, and the one that finished
+    # The new worker went on from the dead one's text, in that same version: nothing written is lost or redone.
+    [draft] = pipeline.sessions.get(sid).drafts
+    assert draft.version == written.version and draft.source == "generated"
+    assert draft.markdown.startswith(written.markdown) and draft.markdown.strip() == "".join(PIECES).strip()
+    assert len(fake.requests) == 2  # the dead worker's request, and the one that went on from its text
+    resumed = fake.requests[1]["body"]["messages"]
+    assert resumed[-2] == {"role": "assistant", "content": written.markdown}
+    assert resumed[-1]["role"] == "user" and resumed[-1]["content"].startswith("Your answer above was cut off.")
 
 
 def test_app_servers_without_a_worker_leave_jobs_to_a_standalone_one(slow_model, pipeline, user):

@@ -76,15 +76,16 @@ class DraftStream:
     `st.write_stream(stream)`; `result()` drains it and returns a `Draft`.
     """
 
-    def __init__(self, producer: Callable[["DraftStream"], Iterator[str]], *, model_used: str):
+    def __init__(self, producer: Callable[["DraftStream"], Iterator[str]], *, model_used: str, start: str = ""):
         self.model_used = model_used
         self.usage = Usage()
         self.done = False
+        self.resumed = bool(start)  # it goes on from `start`, what an earlier run wrote before it stopped
         # Why the model stopped, when the provider says: "stop", "length" (its token limit), or "incomplete"
         # (the stream ended with no reason at all). None: the provider does not report one (offline).
         self.finish_reason: str | None = None
         self.version: int | None = None  # the draft version this stream is saved in, once checkpointed
-        self._parts: list[str] = []
+        self._parts: list[str] = [start] if start else []
         self._iterator = producer(self)
 
     def __iter__(self) -> "DraftStream":
@@ -159,10 +160,34 @@ class Generator(ABC):
         research_items: Sequence[ResearchItem],
         outline: Outline,
         options: GenerationOptions | None = None,
+        resume_from: str = "",
     ) -> DraftStream:
-        return self._draft_stream(
-            _require_text(brain_dump, "brain dump"), theme, list(research_items), outline, _options(options)
-        )
+        """The draft as it streams. With `resume_from` (what an earlier run wrote before its worker died), the
+        stream starts with that text and goes on from where it stops."""
+        args = (_require_text(brain_dump, "brain dump"), theme, list(research_items), outline, _options(options))
+        if resume_from.strip():
+            return self._continue_draft(*args, resume_from)
+        return self._draft_stream(*args)
+
+    def _continue_draft(self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], outline: Outline,
+                        options: GenerationOptions, written: str) -> DraftStream:
+        """Go on after `written`. This default suits providers that write the same draft from the same input
+        (offline): it writes it again and passes on only what comes after `written`."""
+        again = self._draft_stream(brain_dump, theme, research_items, outline, options)
+
+        def produce(stream: DraftStream):
+            seen = ""
+            for chunk in again:
+                if len(seen) >= len(written):
+                    yield chunk
+                    continue
+                seen += chunk
+                if len(seen) > len(written):
+                    # the same text again: only its new part; another text (the input changed): a new paragraph
+                    yield seen[len(written):] if seen.startswith(written) else "\n\n" + seen[len(seen) - len(chunk):]
+            stream.usage, stream.finish_reason = again.usage, again.finish_reason
+
+        return DraftStream(produce, model_used=again.model_used, start=written)
 
     def draft(
         self,

@@ -232,14 +232,24 @@ class OpenAIGenerator(Generator):
     def _draft_stream(
         self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], outline: Outline, options: GenerationOptions
     ) -> DraftStream:
+        messages = prompts.draft_messages(brain_dump, theme, research_items, outline, options)
+        return self._stream_draft(messages, options.draft_words)
+
+    def _continue_draft(self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], outline: Outline,
+                        options: GenerationOptions, written: str) -> DraftStream:
+        messages = prompts.continue_draft_messages(brain_dump, theme, research_items, outline, options, written)
+        left = max(150, options.draft_words - len(written.split()))
+        return self._stream_draft(messages, left, start=written)
+
+    def _stream_draft(self, messages: list[dict], words: int, start: str = "") -> DraftStream:
         response = self._call(
             self._client.chat.completions.create,
             self.text_model,
             model=self.text_model,
-            messages=prompts.draft_messages(brain_dump, theme, research_items, outline, options),
+            messages=messages,
             stream=True,
             stream_options={"include_usage": True},
-            **self._limit("draft", options.draft_words),  # a server with no limit writes until its context is full
+            **self._limit("draft", words),  # a server with no limit writes until its context is full
         )
 
         def produce(stream: DraftStream):
@@ -279,7 +289,7 @@ class OpenAIGenerator(Generator):
                     fix="Try again; if it keeps happening, choose another model in OPENAI_TEXT_MODEL.",
                 )
 
-        return DraftStream(produce, model_used=self.text_model)
+        return DraftStream(produce, model_used=self.text_model, start=start)
 
     def _output(self, draft_markdown: str, fmt: str, options: GenerationOptions):
         schema = OUTPUT_CONTENT_MODELS[fmt]

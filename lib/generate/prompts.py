@@ -135,6 +135,17 @@ def draft_messages(
     ]
 
 
+def continue_draft_messages(brain_dump: str, theme: Theme, items: list[ResearchItem], outline: Outline,
+                            options: GenerationOptions, written: str) -> list[dict[str, str]]:
+    """The draft's conversation with what was already written as the model's own answer, and a request to go on
+    (an OpenAI-compatible API cannot resume a stream, but a model continues its own text well)."""
+    return [*draft_messages(brain_dump, theme, items, outline, options),
+            {"role": "assistant", "content": written},
+            {"role": "user", "content": "Your answer above was cut off. Continue the article exactly where it stops, "
+                                        "mid-sentence if need be. Do not repeat anything already written and add no "
+                                        "preamble."}]
+
+
 OUTPUT_BRIEFS = {
     "linkedin_post": (
         f"a LinkedIn post of at most {LIMITS['linkedin_post']['max_chars'] - 200} characters: a strong first line, "

@@ -46,7 +46,9 @@ def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]
         if not go_on:
             raise JobCancelled()
 
-    stream = pipeline.write_draft(job.session_id, after=beat)
+    # A run after a worker died goes on from the partial version that worker was writing.
+    resume = job.result_version if job.attempts > 1 else None
+    stream = pipeline.write_draft(job.session_id, pipeline.draft_stream(job.session_id, resume=resume), after=beat)
     return stream.usage, stream.version
 
 
