@@ -94,7 +94,7 @@ def test_copy_buttons_are_labelled_and_copy_plain_text(app, pipeline):
 def test_edit_mode_saves_a_new_version_and_counts_the_text(app, pipeline):
     sid = made(pipeline, ["linkedin_post"])
     open_page(app, "app_pages/outputs.py", sid)
-    assert "1 version" in [e.label for e in app.expander]
+    assert "Version history · 1 version" in [e.label for e in app.expander]
     assert any(c.value == f"{len(pipeline.sessions.get(sid).current_outputs['linkedin_post'].content):,} / "
                "3,000 characters" for c in app.caption)
     edit_switch(app, sid, "linkedin_post").set_value(True).run()
@@ -102,7 +102,7 @@ def test_edit_mode_saves_a_new_version_and_counts_the_text(app, pipeline):
     versions = pipeline.sessions.get(sid).output_versions("linkedin_post")
     assert [(v.version, v.source, v.content) for v in versions][-1] == (2, "edited", "My own post.\n\n#Remote")
     assert "21 / 3,000 characters · counted when you pause typing" in [c.value for c in app.caption]
-    assert "2 versions" in [e.label for e in app.expander]
+    assert "Version history · 2 versions" in [e.label for e in app.expander]
     app.run()  # the edit mode is this tab's view: it stays across reruns
     assert editor(app, sid, "linkedin_post").value == "My own post.\n\n#Remote"
     edit_switch(app, sid, "linkedin_post").set_value(False).run()
@@ -166,7 +166,7 @@ def test_an_older_version_reads_like_the_newest_and_can_be_copied(app, pipeline)
     assert copy_rows(app)[f"out-{sid}-linkedin_post:v1:copy"][0]["text"] == generated
     click(app, "Restore v1 as the newest")
     assert pipeline.sessions.get(sid).current_outputs["linkedin_post"].content == generated
-    assert "3 versions" in [e.label for e in app.expander]
+    assert "Version history · 3 versions" in [e.label for e in app.expander]
 
 
 def test_the_session_page_shows_each_output_once_in_order_with_copy(app, pipeline):

@@ -84,7 +84,9 @@ export default function ({ data, parentElement }) {
     button.type = "button";
     if (item.help) button.title = item.help;
     show(button, item, "");
+    button.__reset = () => show(button, item, "");  // only the button clicked last says "Copied"
     button.addEventListener("click", async () => {
+      row.querySelectorAll("button").forEach((other) => other !== button && other.__reset && other.__reset());
       show(button, item, (await write(item)) ? "done" : "failed");
       timers.push(setTimeout(() => show(button, item, ""), 2500));
     });
@@ -97,7 +99,7 @@ export default function ({ data, parentElement }) {
 _component = st.components.v2.component("content_studio_copy_buttons", css=_CSS, js=_JS)
 
 
-def copy_buttons(copies: Sequence[Copy], *, key: str) -> None:
+def copy_buttons(copies: Sequence[Copy], *, key: str, width: str = "stretch") -> None:
     """One row of Copy buttons (each copies its own text; one with `html` also puts HTML on the clipboard)."""
-    _component(key=key, width="stretch",
+    _component(key=key, width=width,
                data={"buttons": [{"label": c.label, "text": c.text, "html": c.html, "help": c.help} for c in copies]})

@@ -49,9 +49,10 @@ def _thread(content: str, key: str) -> None:
     for n, (post, count) in enumerate(zip(posts, counts("x_thread", content)), 1):
         with st.container(border=True):
             _post(post)
-            st.caption(f"Post {n} of {len(posts)} · {_flagged(count.amount, count.over)}")
-            copy_buttons([Copy(f"Copy post {n}", post, help="This post alone, to paste into X.")],
-                         key=f"{key}:copy-post-{n}")
+            with st.container(horizontal=True, vertical_alignment="center"):
+                copy_buttons([Copy(f"Copy post {n}", post, help="This post alone, to paste into X.")],
+                             key=f"{key}:copy-post-{n}", width="content")
+                st.caption(f"Post {n} of {len(posts)} · {_flagged(count.amount, count.over)}")
 
 
 def _flagged(text: str, over: bool) -> str:
@@ -59,11 +60,15 @@ def _flagged(text: str, over: bool) -> str:
 
 
 def _newsletter(content: str) -> None:
+    """An email: its subject in bold and its preview text above a rule, then the body."""
     parts = newsletter_parts(content)
-    head = "".join(f'<div style="{_MUTED}">{name}</div><div style="margin-bottom: 0.5rem">{html.escape(value)}</div>'
-                   for name, value in (("Subject", parts.subject), ("Preview text", parts.preview)) if value is not None)
+    head = "".join(f'<div style="{_MUTED}">{name}</div><div style="{style}">{html.escape(value)}</div>'
+                   for name, value, style in (("Subject", parts.subject, "font-weight: 600"),
+                                              ("Preview text", parts.preview, ""))
+                   if value is not None)
     if head:
-        _html(f'<div style="font-weight: 600">{head}</div>')
+        _html(f'<div style="padding-bottom: 0.75rem; border-bottom: 1px solid rgba(128, 128, 128, 0.35); '
+              f'display: grid; gap: 0.125rem">{head}</div>')
     _html(f'<div style="line-height: 1.6; overflow-wrap: anywhere">{markdown_html(parts.body)}</div>')
 
 
@@ -83,15 +88,17 @@ def _blog_seo(content: str) -> None:
 
 
 def preview(kind: str, content: str, *, key: str) -> None:
-    """The output as its reader will see it."""
+    """The output as its reader will see it (an X thread: a box per post; anything else: one box)."""
     if kind == "x_thread":
         _thread(content, key)
-    elif kind == "newsletter":
-        _newsletter(content)
-    elif kind == "blog_seo":
-        _blog_seo(content)
-    else:
-        _post(content)
+        return
+    with st.container(border=True):
+        if kind == "newsletter":
+            _newsletter(content)
+        elif kind == "blog_seo":
+            _blog_seo(content)
+        else:
+            _post(content)
 
 
 def count_line(kind: str, content: str, *, editing: bool = False) -> None:
@@ -162,7 +169,7 @@ def output_card(kind: str, out: Output, edit: Edit, *, key: str, save: Callable,
         count_line(kind, out.content)
         _saved(out)
     newest = versions[-1].version if versions else None
-    with st.expander(plural(len(versions), "version"), icon=":material/history:"):
+    with st.expander(f"Version history · {plural(len(versions), 'version')}", icon=":material/history:"):
         version_history(key, versions,
                         lambda v: st.caption("The newest version is the one shown above.") if v.version == newest
                         else show(kind, v.content, key=f"{key}:v{v.version}"),
