@@ -12,6 +12,7 @@ from lib.ui.jobs import start_job
 from lib.ui.nav import go
 from lib.ui.steps import next_button, require_result, running, session_header, start_research, step_button
 from lib.ui.uploads import read_uploads, show_uploads, with_uploads
+from lib.ui.usage import step_usage_caption
 
 ctx = app_context()
 st.title("Create")
@@ -65,6 +66,7 @@ if not notes.themes:
                 "notes; the earlier themes stay in the brain dump's versions.", icon=":material/edit_note:")
     require_result(ctx, session, "themes", None, "Your brain dump is saved.")
 
+step_usage_caption(session.brain_dumps)
 st.markdown("**Pick the theme to develop**")
 themes = {t.id: t for t in notes.themes}
 chosen_id = session.selected_theme.id if session.selected_theme else None

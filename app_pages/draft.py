@@ -6,6 +6,7 @@ from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_outputs, step_page, stop_while_running
+from lib.ui.usage import step_usage_caption
 
 ctx = app_context()
 session = step_page(ctx, "draft")
@@ -15,6 +16,7 @@ draft = session.current_draft
 require_result(ctx, session, "draft", draft, "Your outline and earlier drafts are saved.")
 # While it is written the draft grows on the job's status panel, from its checkpoints, until the job is done.
 stop_while_running(ctx, session, "draft", "Your outline and earlier drafts are saved.")
+step_usage_caption(session.drafts)
 
 edit = Edit(f"draft-{session.id}", draft)
 edit.load({"text": draft.markdown})

@@ -8,6 +8,7 @@ from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_draft, step_page, stop_while_running
+from lib.ui.usage import step_usage_caption
 
 ctx = app_context()
 session = step_page(ctx, "outline")
@@ -17,6 +18,7 @@ require_result(ctx, session, "outlines", current, "Your research is saved.")
 sessions = ctx.sessions
 edit = Edit(f"outline-{session.id}", current)
 stop_while_running(ctx, session, "outlines", "The earlier outlines are still saved.", edit)
+step_usage_caption(session.outlines)
 edit.load({"pick": current.chosen_index or 0}, snapshot=list(current.options))
 options = list(edit.state.values or current.options)
 FIELDS = ("title", "hook", "sections", "cta")

@@ -7,6 +7,7 @@ from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
 from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_outlines, step_page, stop_while_running
+from lib.ui.usage import step_usage_caption
 
 ctx = app_context()
 session = step_page(ctx, "research")
@@ -17,6 +18,7 @@ require_result(ctx, session, "research", research, "Your theme is saved.")
 sessions = ctx.sessions
 edit = Edit(f"research-{session.id}", research)
 stop_while_running(ctx, session, "research", "The earlier research is still saved.", edit)
+step_usage_caption(session.research)
 
 
 def regenerate() -> None:

@@ -28,6 +28,7 @@ PAGES = {p.key: p for p in [
     PageInfo("history", "app_pages/history.py", "History", ":material/history:"),
     PageInfo("session", "app_pages/session.py", "Session", ":material/folder_open:"),
     PageInfo("gallery", "app_pages/gallery.py", "Gallery", ":material/photo_library:"),
+    PageInfo("usage", "app_pages/usage.py", "Usage", ":material/data_usage:"),
 ]}
 
 
@@ -62,6 +63,7 @@ def sidebar_menu(session_id=None, continue_title: str | None = None) -> None:
     link("home")
     link("history")
     link("gallery")
+    link("usage")
     st.caption("Pipeline")
     for key in PIPELINE:
         label = "Outputs · images" if key == "outputs" and not session_id else None
