@@ -56,6 +56,14 @@ def words(text: str) -> set[str]:
 
 
 GLUE = words(" ".join(TITLE_TEMPLATES))
+# Words the offline generator may write when it spells out note shorthand ("=" is, ">" beat, "+" and, "tho" though).
+SPELLED = {"is", "beat", "and", "with", "because", "though", "through", "people", "about"}
+
+
+def traceable(point: str, source: str) -> bool:
+    """Every word of `point` is in the notes (or is shorthand spelled out); runs without spaces (CJK) too."""
+    source = flat(source)
+    return all(word in source or word in SPELLED for word in words(point.rstrip("…")))
 
 
 @pytest.fixture(scope="module")
@@ -89,12 +97,11 @@ def test_theme_count_is_3_to_7_with_distinct_titles(case):
 
 def test_every_key_point_and_summary_is_traceable_to_the_input(case):
     _, text, themes = case
-    source = flat(text)
     for theme in themes.themes:
         assert theme.key_points, theme
         for point in [theme.summary, *theme.key_points]:
-            assert flat(point.rstrip("…")) in source, point
-            assert all(word in source for word in words(point)), point  # word by word (CJK runs too)
+            # The notes' own sentences, in their publishable form (shorthand spelled out, asides dropped).
+            assert traceable(point, text), point
 
 
 def test_titles_and_angles_name_phrases_from_the_input(case):
@@ -163,18 +170,18 @@ def test_research_has_every_kind_flags_unsourced_facts_and_stays_traceable(gen):
     assert len({i.id for i in research.items}) == len(research.items)
     assert research.theme_id == theme.id
     of = {kind: [i for i in research.items if i.kind == kind] for kind in RESEARCH_KINDS}  # as the Research page groups them
-    for fact in of["fact"]:
-        assert fact.verify == (not fact.source)
+    for fact in of["fact"]:  # a number about the writer's own work ("Our own data: …") is theirs to state
+        assert fact.verify == (not fact.source and not re.search(r"\b(?:our|we|my|I)\b", fact.text, re.I))
     assert any(f.verify for f in of["fact"])
     assert [s.source for s in of["source"]] == [
         "https://www.gallup.com/workplace/353096/practical-tips-leaders-better-onboarding-process.aspx"
     ]
-    source = flat(text)
     for item in of["insight"] + of["fact"] + of["counterpoint"]:
-        assert flat(item.text.rstrip("…")) in source, item.text
+        assert traceable(item.text, text), item.text
+        assert "need source" not in item.text and "TODO" not in item.text  # the writer's asides are not research
     # The notes' own questions come first; generated ones ask to verify.
     questions = [q.text for q in of["question"]]
-    assert any(flat(q) in source for q in questions)
+    assert any(traceable(q, text) for q in questions)
     assert any(q.startswith("What is the original source") for q in questions)
     # Stable ids: the same research again has the same ids.
     assert [i.id for i in gen.research(text, theme).items] == [i.id for i in research.items]
@@ -217,7 +224,7 @@ def test_draft_streams_markdown_built_from_the_outline(gen):
     assert draft.markdown.startswith(f"# {outline.title}\n")
     for section in outline.sections:
         assert f"## {section.heading}" in draft.markdown
-    assert "*(verify)*" in draft.markdown
+    assert "verify" not in draft.markdown.casefold()  # facts to check stay in Research, out of the draft
     assert 100 <= draft.word_count <= 400 * 1.25
     assert (draft.model_used, draft.usage.total_tokens) == ("offline", 0)
 

@@ -221,11 +221,15 @@ class Generator(ABC):
         negative_prompt: str = "",
         model: str | None = None,
         aspect_ratio: str = DEFAULT_ASPECT_RATIO,
+        seed: int | None = None,
     ) -> ImageResult:
+        """One image. `seed` picks a variation where the provider can (offline: same seed, same picture); without
+        one the offline provider picks a fresh seed, so each call is a new variation, and reports it in
+        `metadata["seed"]`. Providers without seeds ignore it."""
         self.check_image(prompt, aspect_ratio)
         if self.images_from is not None:
-            return self.images_from.image(prompt, negative_prompt, model, aspect_ratio)
-        return self._image(prompt.strip(), (negative_prompt or "").strip(), model or self.image_model, aspect_ratio)
+            return self.images_from.image(prompt, negative_prompt, model, aspect_ratio, seed)
+        return self._image(prompt.strip(), (negative_prompt or "").strip(), model or self.image_model, aspect_ratio, seed)
 
     def check_image(self, prompt: str, aspect_ratio: str) -> None:
         """What `image` refuses before anything is spent (so a page can say it at once, before queueing a job)."""
@@ -257,7 +261,7 @@ class Generator(ABC):
     def _output(self, draft_markdown: str, fmt: str, options: GenerationOptions): ...
 
     @abstractmethod
-    def _image(self, prompt: str, negative_prompt: str, model: str, aspect_ratio: str) -> ImageResult: ...
+    def _image(self, prompt: str, negative_prompt: str, model: str, aspect_ratio: str, seed: int | None = None) -> ImageResult: ...
 
 
 __all__ = [

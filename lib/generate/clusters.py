@@ -17,20 +17,22 @@ class Cluster:
 
 
 def cluster(analysis: Analysis, low: int = 3, high: int = 7) -> list[Cluster]:
-    """Group the content units around distinct keyphrases: between `low` and `high` clusters."""
+    """Group the content units around distinct noun phrases (`Analysis.facets`): between `low` and `high` clusters.
+
+    The subject of the notes seeds no cluster of its own while other phrases are left: every theme is about it.
+    """
     units = analysis.content_units
     k = max(low, min(high, round(math.sqrt(len(units)))))
+    subject = {analysis.subject.key} if analysis.subject else set()
     seeds: list[Phrase] = []
     for strict in (True, False):
-        for phrase in analysis.ranked:
-            if phrase.score <= 0 and strict:
-                continue
+        for phrase in analysis.facets():
             if len(seeds) >= k:
                 break
             if phrase in seeds:
                 continue
             words = set(phrase.key)
-            if strict and any(words & set(s.key) for s in seeds):
+            if strict and (words & subject or any(words & set(s.key) for s in seeds)):
                 continue
             if not strict and any(words == set(s.key) for s in seeds):
                 continue
@@ -73,16 +75,22 @@ def _jaccard(a: set, b: set) -> float:
 
 
 def _fill_seeds(analysis: Analysis, seeds: list[Phrase], low: int) -> None:
-    """Very short inputs: add the single words of the text, then repeat seeds, to reach `low`."""
+    """Very short inputs: add the single nouns of the text (the subject last), then repeat seeds, to reach `low`."""
     taken = {s.key for s in seeds}
-    for unit in analysis.content_units:
-        for token in unit.tokens:
-            key = (token.norm,)
-            if len(seeds) >= low:
-                return
-            if is_content(token) and key not in taken:
-                taken.add(key)
-                seeds.append(analysis.phrases.get(key) or Phrase(key, Counter({token.text: 1}), {unit.index}, 1, 10**9))
+    subject = (analysis.subject.key,) if analysis.subject else None
+    for last in (False, True):
+        for unit in analysis.content_units:
+            for token in unit.tokens:
+                key = (token.norm,)
+                if len(seeds) >= low:
+                    return
+                if (key == subject) == last and analysis.nounish(token) and key not in taken:
+                    taken.add(key)
+                    seeds.append(analysis.phrases.get(key) or Phrase(key, Counter({token.text: 1}), {unit.index}, 1, 10**9))
+    for unit in analysis.content_units[:1]:  # nothing nounish at all: the first word stands for the text
+        for token in unit.tokens[:1]:
+            if (token.norm,) not in taken and is_content(token):
+                seeds.append(analysis.phrases.get((token.norm,)) or Phrase((token.norm,), Counter({token.text: 1}), {unit.index}, 1, 10**9))
     base = list(seeds)
     while base and len(seeds) < low:
         seeds.append(base[len(seeds) % len(base)])  # same topic, another angle (titles differ by template)

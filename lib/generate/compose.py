@@ -1,12 +1,16 @@
 """Offline composition: outlines, drafts and repurposed outputs from the user's own sentences.
 
-Structure words ("The problem", "Step 2") and calls to action are templates;
-every point, paragraph and post body is text from the brain dump or the draft.
+Structure words ("The problem", "Step 2"), the roadmap of a draft and calls to
+action are templates; every point, paragraph and post body is a sentence of the
+brain dump (in its publishable form: see `text.tidy`) or of the draft.
+Nothing meant for publishing carries an internal note, a fact still to check,
+or a sentence twice, and every output ends on a whole sentence.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from pydantic import BaseModel
@@ -26,41 +30,90 @@ from lib.generate.models import (
     XThreadContent,
 )
 from lib.generate.text import (
+    PROSE,
     Analysis,
+    Unit,
     capitalise,
     collapse,
-    has_fact,
-    shorten,
+    cosine,
+    ends_sentence,
+    kind_of,
+    lowercase_words,
+    scripts_of,
     split_sentences,
     terms_of,
     tokenize,
-    urls_in,
 )
 
+# Theme titles: a noun phrase of the notes, then what the theme does with it. Only {x} / {X} are filled.
+TITLE_TEMPLATES = (
+    "{X}: the big picture",
+    "{X}: why it matters",
+    "{X}: how to get it right",
+    "{X}: what can go wrong",
+    "{X} by the numbers",
+    "{X}: open questions",
+    "{X}: a practical guide",
+)
 CALLS_TO_ACTION = {
-    "professional": "What has worked for your team with {x}? Share your experience in the comments.",
+    "professional": "What has worked for you with {x}? Share your experience in the comments.",
     "friendly": "How do you handle {x}? I'd love to hear your take.",
     "casual": "Your turn: what's your take on {x}?",
     "bold": "Pick one idea about {x} from this piece and act on it this week.",
     "educational": "Try one of these ideas about {x} this week and note what changes.",
     "inspirational": "Start with one small step on {x} today.",
 }
+NEWSLETTER_CTAS = {
+    "professional": "How are you approaching {x}? Hit reply and tell me; I read every answer.",
+    "friendly": "How do you handle {x}? Hit reply, I'd love to hear.",
+    "casual": "What's your take on {x}? Hit reply and tell me.",
+    "bold": "Pick one idea about {x} and try it this week. Then hit reply and tell me how it went.",
+    "educational": "Try one idea about {x} this week, then hit reply with what changed.",
+    "inspirational": "What is one small step on {x} you could take this week? Hit reply and tell me.",
+}
 CLOSINGS = {"professional": "Next steps", "friendly": "Over to you", "casual": "Your turn", "bold": "Now act",
             "educational": "Practice", "inspirational": "Where to start"}
+ROADMAP = "This piece covers {list}."
+# Nouns that take no article ("the pricing" reads wrong); gerunds and plurals take none either.
+_MASS = frozenset("""advice content data email feedback growth help information marketing money news pricing
+    research software support time traffic training work""".split())
 
 
 def _tone(options: GenerationOptions) -> str:
     return options.tone.casefold() if options.tone.casefold() in CALLS_TO_ACTION else "professional"
 
 
+def the(x: str) -> str:
+    """`x` with "the" before it where English wants one: "the welcome sequence", but "subject lines", "Field Notes"."""
+    words = x.split()
+    if not words or not x.isascii() or not x[:1].islower() or words[0].casefold() in ("the", "a", "an", "our", "your", "my"):
+        return x
+    last = words[-1].casefold()
+    if last.endswith("ing") or last in _MASS or (last.endswith("s") and not last.endswith(("ss", "us", "is"))):
+        return x
+    return f"the {x}"
+
+
+def _topic_case(x: str, analysis: Analysis) -> str:
+    """A phrase as it reads mid-sentence: lower case, unless the notes write its first word as a name."""
+    first = x.split(" ")[0] if x else ""
+    if first[:1].isupper() and first[1:].islower() and first.casefold() not in analysis.names:
+        return first.casefold() + x[len(first):]
+    return x
+
+
 def theme_phrase(analysis: Analysis, theme: Theme) -> str:
-    """The keyphrase a theme is about: the best known phrase inside its title, else the title."""
+    """What a theme is about, as it reads mid-sentence: its title without the template ("newsletter issues")."""
+    for template in TITLE_TEMPLATES:
+        pattern = "^" + re.escape(template).replace(re.escape("{X}"), "(.+)") + "$"
+        match = re.match(pattern, theme.title)
+        if match:
+            return _topic_case(match.group(1), analysis)
     phrase = analysis.key_phrase(theme.title)
-    if phrase is None:
-        for point in theme.key_points:
-            phrase = analysis.key_phrase(point)
-            if phrase is not None:
-                break
+    for point in theme.key_points if phrase is None else ():
+        phrase = analysis.key_phrase(point)
+        if phrase is not None:
+            break
     return phrase.display if phrase is not None else theme.title
 
 
@@ -82,10 +135,14 @@ def sentence(text: str, marker: str = "") -> str:
 
 
 def _heading_for(analysis: Analysis, text: str, avoid: set[str]) -> str:
-    """A short heading for one point: its best phrase not yet used (updates `avoid`)."""
-    phrase = analysis.key_phrase(text, avoid)
+    """A short heading for one point: its best noun phrase not yet used (updates `avoid`)."""
+    unit = analysis.find(text)
+    nouns = [p for p in analysis.phrases_in({unit.index}, avoid) if p.score > 0] if unit is not None else []
+    facets = {p.key for p in analysis.facets()}
+    phrase = next((p for p in nouns if p.key in facets), None) or analysis.key_phrase(text, avoid)
     if phrase is None:
-        return shorten(text, 6, 60)
+        words = text.split()
+        return " ".join(words[:6]).rstrip(".,;:!?") + ("…" if len(words) > 6 else "")
     avoid.update(phrase.key)
     return capitalise(phrase.display)
 
@@ -93,66 +150,88 @@ def _heading_for(analysis: Analysis, text: str, avoid: set[str]) -> str:
 # --- outlines ---------------------------------------------------------------
 
 
+def _usable(analysis: Analysis, items: list[ResearchItem], kind: str) -> list[str]:
+    """Texts of kept items of one kind that may be published: never a fact still to check or an internal note."""
+    out = []
+    for item in items:
+        if item.kind != kind or (kind == "fact" and item.verify):
+            continue
+        unit = analysis.find(item.text)
+        if unit is None or unit.kind == PROSE:
+            out.append(item.text)
+    return out
+
+
 def outlines(analysis: Analysis, theme: Theme, items: list[ResearchItem], options: GenerationOptions) -> list[Outline]:
     x = theme_phrase(analysis, theme)
-    cta = CALLS_TO_ACTION[_tone(options)].replace("{x}", x)
-    kinds = {k: [i.text for i in items if i.kind == k] for k in ("insight", "fact", "counterpoint", "question")}
-    insights = kinds["insight"] or list(theme.key_points)
-    facts, counter = kinds["fact"], kinds["counterpoint"]
+    tx, cx = the(x), capitalise(x)
+    cta = CALLS_TO_ACTION[_tone(options)].replace("{x}", tx)
+    insights = _usable(analysis, items, "insight") or [p for p in theme.key_points if _publishable_point(analysis, p)]
+    facts, counter = _usable(analysis, items, "fact"), _usable(analysis, items, "counterpoint")
     # Questions we wrote ourselves ("What is the source…") are notes for the writer, not content.
-    questions = [q for q in kinds["question"] if _full_text(analysis, q)[1] is not None]
+    questions = [q for q in _usable(analysis, items, "question") if analysis.find(q) is not None]
     body = list(dict.fromkeys(insights + facts))
-    hook = questions[0] if questions else facts[0] if facts else theme.summary
+    if not body and not counter:
+        body = [theme.summary]
+    short_questions = [q for q in questions if len(q.split()) <= 25]
+    hook = short_questions[0] if short_questions else facts[0] if facts else theme.summary
     avoid = set(t.norm for t in tokenize(x))
 
     half = (len(insights) + 1) // 2
     problem = _sections(
         [
-            (f"The problem with {x}", counter[:3] or insights[:1]),
+            (f"The problem with {tx}", counter[:3] or insights[:1]),
             ("Why it happens", insights[:half] if counter else insights[1:half + 1]),
             ("What works instead", insights[half:half + 3] if counter else insights[half + 1:half + 4]),
             ("The evidence", facts[:3]),
         ]
-    )
-    result = [Outline(structure="problem-solution", title=f"{capitalise(x)}: what goes wrong and what works",
-                      hook=hook, sections=problem, call_to_action=cta)]
-
-    listed = body[:7]
+    ) or [OutlineSection(heading=cx, points=body[:3])]
+    # First the listicle: a section per point, headed by the point's own noun phrase, reads best from notes.
+    # Its hook opens the piece, so it is not one of the lessons too.
+    list_hook = theme.summary if hook != theme.summary or len(body) < 3 else (facts or insights or body)[0]
+    listed = [b for b in body if b.casefold() != list_hook.casefold()][:7] or body[:1]
     used_headings = set(avoid)
-    result.append(
+    result = [
         Outline(
             structure="listicle",
-            title=f"{len(listed)} lessons about {x}" if len(listed) > 1 else f"One lesson about {x}",
-            hook=theme.summary if hook != theme.summary else (facts or insights)[0],
-            sections=[
-                OutlineSection(heading=f"{n}. {_heading_for(analysis, point, used_headings)}", points=[point])
-                for n, point in enumerate(listed, 1)
-            ],
+            title=f"{len(listed)} lessons about {tx}" if len(listed) > 1 else f"One lesson about {tx}",
+            hook=list_hook,
+            sections=_sections([(f"{n}. {_heading_for(analysis, point, used_headings)}", [point])
+                                for n, point in enumerate(listed, 1)]),
             call_to_action=cta,
-        )
-    )
+        ),
+        Outline(structure="problem-solution", title=f"{cx}: what goes wrong and what works",
+                hook=hook, sections=problem, call_to_action=cta),
+    ]
     if len(body) + len(counter) >= 3:
         used_headings = set(avoid)
         if counter:
             pairs = list(zip(counter, insights))[:4] or [(counter[0], theme.summary)]
             steps = [(f"Myth or reality: {_heading_for(analysis, c, used_headings)}", [c, r]) for c, r in pairs]
-            structure, title = "myth-vs-reality", f"Myths and realities of {x}"
+            structure, title = "myth-vs-reality", f"Myths and realities of {tx}"
         else:
             steps = [(f"Step {n}: {_heading_for(analysis, p, used_headings)}", [p]) for n, p in enumerate(body[:5], 1)]
-            structure, title = "how-to", f"How to approach {x}, step by step"
+            structure, title = "how-to", f"{cx}, step by step"
         steps.append(("Open questions", questions[:3]))
         result.append(Outline(structure=structure, title=title, hook=theme.summary, sections=_sections(steps), call_to_action=cta))
     return result
 
 
+def _publishable_point(analysis: Analysis, text: str) -> bool:
+    unit = analysis.find(text)
+    return unit.kind == PROSE if unit is not None else kind_of(text, analysis.lower_words) == PROSE
+
+
 def _sections(pairs: list[tuple[str, list[str]]]) -> list[OutlineSection]:
-    """Sections in order, each point used once, empty sections dropped."""
+    """Sections in order, each point used once, empty sections dropped, headings unique."""
     seen: set[str] = set()
+    headings: set[str] = set()
     sections = []
     for heading, points in pairs:
         fresh = [p for p in points if p.casefold() not in seen]
         seen.update(p.casefold() for p in fresh)
-        if fresh:
+        if fresh and heading.casefold() not in headings:
+            headings.add(heading.casefold())
             sections.append(OutlineSection(heading=heading, points=fresh))
     return sections
 
@@ -160,146 +239,376 @@ def _sections(pairs: list[tuple[str, list[str]]]) -> list[OutlineSection]:
 # --- draft ------------------------------------------------------------------
 
 
-def _full_text(analysis: Analysis, point: str) -> tuple[str, int | None]:
-    """The whole input sentence a (possibly shortened) point came from."""
-    head = collapse(point).rstrip("…").casefold()
-    if not head:
-        return point, None
-    for unit in analysis.units:
-        if unit.text.casefold().startswith(head):
-            return unit.text, unit.index
-    return point, None
+@dataclass
+class _Part:
+    """One section of the draft being planned: its sentences, the outline's points first."""
+
+    heading: str
+    query: dict[str, float]
+    points: list[str] = field(default_factory=list)
+    units: list[tuple[float, Unit]] = field(default_factory=list)  # (relevance, unit), in note order when written
+
+
+def _heading_topic(heading: str, analysis: Analysis) -> str:
+    """A heading as an item of the roadmap: numbering and template prefixes removed, as it reads mid-sentence."""
+    text = _topic_case(re.sub(r"^(?:\d+\.\s+|Step \d+:\s+|Myth or reality:\s+)", "", heading), analysis)
+    return the(text) if len(text.split(" ")) <= 3 else text
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def draft_plan(analysis: Analysis, theme: Theme, items: list[ResearchItem], outline: Outline,
+               options: GenerationOptions) -> tuple[list[str], list[tuple[str, list[str]]], list[str]]:
+    """The draft as (introduction, [(heading, sentences)], conclusion): every publishable note at most once.
+
+    An introduction (the hook, the notes' opening lines on the subject, a roadmap), a section per outline
+    section built from its points and the notes nearest to them, and a conclusion (the most central
+    remaining note and a call to action). Notes that fit no section go to the one nearest in the notes.
+    When the notes hold more than `options.draft_words`, the least related notes are left out.
+    """
+    blocked = {u.index for i in items if i.kind == "fact" and i.verify for u in [analysis.find(i.text)] if u is not None}
+    pool = [u for u in analysis.prose_units if u.index not in blocked and u.kind == PROSE and u.prose]
+    used: set[str] = set()
+
+    def fresh(text: str) -> bool:
+        key = collapse(text).casefold()
+        if not key or key in used:
+            return False
+        used.add(key)
+        return True
+
+    def resolve(text: str) -> str | None:
+        unit = analysis.find(text)
+        if unit is None:
+            return sentence(text) if kind_of(text, analysis.lower_words) == PROSE else None
+        return unit.prose if unit.kind == PROSE and unit.index not in blocked else None
+
+    sections = [s for s in outline.sections if s.points] or [OutlineSection(heading=capitalise(theme_phrase(analysis, theme)),
+                                                                            points=theme.key_points)]
+    taken: set[int] = set()
+    intro: list[str] = []
+    hook = resolve(outline.hook)
+    hook_unit = analysis.find(outline.hook)
+    in_points = {collapse(p).casefold() for s in sections for p in s.points}
+    if hook and collapse(outline.hook).casefold() not in in_points and fresh(hook):
+        intro.append(hook)
+        if hook_unit is not None:
+            taken.add(hook_unit.index)
+
+    parts = []
+    for section in sections:
+        part = _Part(section.heading, analysis.vector(terms_of(tokenize(" ".join([section.heading, *section.points])))))
+        for point in section.points:
+            text, unit = resolve(point), analysis.find(point)
+            if text and fresh(text):
+                part.points.append(text)
+                if unit is not None:
+                    taken.add(unit.index)
+        parts.append(part)
+    rest = [u for u in pool if u.index not in taken and collapse(u.prose).casefold() not in used]
+
+    # The introduction: the notes' first lines about the subject say what this is.
+    subject = analysis.subject
+    if subject is not None and len(rest) >= 6:
+        opening = [u for u in rest if subject.key in {t.norm for t in u.tokens}][:2]
+        for unit in opening:
+            if fresh(unit.prose):
+                intro.append(unit.prose)
+        rest = [u for u in rest if u not in opening]
+
+    # The conclusion: the note closest to all the others.
+    closing: list[str] = []
+    main = [u for u in rest if scripts_of(u.prose) <= {analysis.main_script}]
+    if len(rest) >= 8 and main:
+        centre: dict[str, float] = {}
+        for unit in pool:
+            for term, weight in analysis.vector(unit.terms).items():
+                centre[term] = centre.get(term, 0.0) + weight
+        central = max(main, key=lambda u: (cosine(analysis.vector(u.terms), centre), -u.index))
+        if fresh(central.prose):
+            closing.append(central.prose)
+        rest.remove(central)
+
+    _assign(analysis, parts, rest, used)
+    _fit_budget(parts, intro, closing, options.draft_words)
+
+    body = []
+    for part in parts:
+        sentences = part.points + [u.prose for _, u in sorted(part.units, key=lambda su: su[1].index)]
+        if sentences:
+            body.append((part.heading, sentences))
+    topics = [_heading_topic(h, analysis) for h, _ in body]
+    if len(topics) >= 2:
+        intro.append(ROADMAP.replace("{list}", _and_list(topics)))
+    closing.append(sentence(outline.call_to_action))
+    return intro, body, closing
+
+
+def _assign(analysis: Analysis, parts: list[_Part], rest: list[Unit], used: set[str]) -> None:
+    """Each remaining note to the most related section, else to the section nearest to it in the notes."""
+    if not parts:
+        return
+    lines = [[u.line for u in analysis.units if collapse(u.prose).casefold() in {collapse(p).casefold() for p in part.points}]
+             for part in parts]
+    unplaced = []
+    for unit in rest:
+        key = collapse(unit.prose).casefold()
+        if key in used:
+            continue
+        used.add(key)
+        vector = analysis.vector(unit.terms)
+        scores = [cosine(vector, part.query) for part in parts]
+        best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+        if scores[best] > 0:
+            parts[best].units.append((scores[best], unit))
+        else:
+            unplaced.append(unit)
+    for unit in unplaced:
+        near = [min((abs(unit.line - ln) for ln in lines[i]), default=10**9) for i in range(len(parts))]
+        best = min(range(len(parts)), key=lambda i: (near[i], i))
+        parts[best].units.append((0.0, unit))
+
+
+def _words(texts) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+def _fit_budget(parts: list[_Part], intro: list[str], closing: list[str], budget: int) -> None:
+    """Leave out the least related notes while the draft is longer than asked; never a script's last note."""
+    total = _words(intro) + _words(closing) + sum(_words(p.points) + _words(u.prose for _, u in p.units) + 3 for p in parts)
+    if total <= budget:
+        return
+    candidates = sorted(((score, unit.index, n) for n, part in enumerate(parts) for score, unit in part.units))
+    scripts: dict[str, int] = {}
+    for part in parts:
+        for text in part.points + [u.prose for _, u in part.units]:
+            for script in scripts_of(text):
+                scripts[script] = scripts.get(script, 0) + 1
+    for score, index, n in candidates:
+        if total <= budget:
+            break
+        part = parts[n]
+        entry = next(su for su in part.units if su[1].index == index)
+        own = scripts_of(entry[1].prose)
+        if any(scripts[s] <= 1 for s in own):
+            continue
+        part.units.remove(entry)
+        for script in own:
+            scripts[script] -= 1
+        total -= len(entry[1].prose.split())
+
+
+def _paragraphs(sentences: list[str], size: int = 3) -> list[str]:
+    return [" ".join(sentences[i : i + size]) for i in range(0, len(sentences), size)]
 
 
 def draft_chunks(
     analysis: Analysis, theme: Theme, items: list[ResearchItem], outline: Outline, options: GenerationOptions
 ) -> Iterator[str]:
-    """The draft, section by section: outline points first, then related sentences up to the length asked."""
-    verify = {collapse(i.text).rstrip("…").casefold() for i in items if i.kind == "fact" and i.verify}
-    sections = [s for s in outline.sections if s.points] or [OutlineSection(heading=theme.title, points=theme.key_points)]
-    reserved = {i for s in sections for p in s.points if (i := _full_text(analysis, p)[1]) is not None}
-    hook_text, hook_index = _full_text(analysis, outline.hook)
-    repeated = hook_index in reserved or any(collapse(outline.hook).casefold() == p.casefold() for s in sections for p in s.points)
-    written_units = {hook_index} if hook_index is not None and not repeated else set()
-    written_text = set() if repeated else {collapse(hook_text).casefold()}
-
-    def prose(text: str) -> str:
-        unsourced = collapse(text).rstrip("…").casefold() in verify or (_is_unsourced_fact(text) and not text.rstrip().endswith("?"))
-        return sentence(text, VERIFY_MARK if unsourced else "")
-
-    head = f"# {outline.title}\n\n" + ("" if repeated else f"{prose(hook_text)}\n\n")
-    written = len(head.split())
-    yield head
-    for number, section in enumerate(sections):
-        budget = max(40, (options.draft_words - written) // (len(sections) - number))
-        lines = []
-        for point in section.points:
-            text, index = _full_text(analysis, point)
-            key = collapse(text).casefold()
-            if index in written_units or key in written_text:
-                continue
-            written_text.add(key)
-            if index is not None:
-                written_units.add(index)
-            lines.append(prose(text))
-        if not lines:
-            continue
-        words = sum(len(line.split()) for line in lines)
-        query = set(terms_of(tokenize(" ".join([section.heading, *section.points]))))
-        for unit in analysis.related(query, limit=12, exclude=written_units | reserved, minimum=0.05):
-            if words >= budget or written + words >= options.draft_words:
-                break
-            written_units.add(unit.index)
-            line = prose(unit.text)
-            lines.append(line)
-            words += len(line.split())
-        paragraphs = [" ".join(lines[i : i + 3]) for i in range(0, len(lines), 3)]
-        chunk = f"## {section.heading}\n\n" + "".join(f"{p}\n\n" for p in paragraphs)
-        written += len(chunk.split())
-        yield chunk
-    yield f"## {CLOSINGS[_tone(options)]}\n\n{sentence(outline.call_to_action)}\n"
-
-
-def _is_unsourced_fact(text: str) -> bool:
-    return has_fact(text) and not urls_in(text)
+    """The draft as Markdown, section by section (see `draft_plan`)."""
+    intro, body, closing = draft_plan(analysis, theme, items, outline, options)
+    yield f"# {outline.title}\n\n" + "".join(f"{p}\n\n" for p in _paragraphs(intro))
+    for heading, sentences in body:
+        yield f"## {heading}\n\n" + "".join(f"{p}\n\n" for p in _paragraphs(sentences))
+    *takeaway, cta = closing
+    yield f"## {CLOSINGS[_tone(options)]}\n\n" + "".join(f"{p}\n\n" for p in _paragraphs(takeaway)) + f"{cta}\n"
 
 
 # --- outputs ----------------------------------------------------------------
 
 
 def _keyphrases(analysis: Analysis, limit: int) -> list[str]:
-    seen, out = set(), []
-    for phrase in analysis.ranked:
-        if phrase.score <= 0 or set(phrase.key) & seen or len(phrase.key) > 3:
+    """Topic phrases for hashtags and keywords: the subject, then the noun phrases that recur."""
+    seen: set[str] = set()
+    out = []
+    candidates = [analysis.subject.display] if analysis.subject is not None and analysis.subject.mentions >= 2 else []
+    if candidates:
+        seen.add(analysis.subject.key)
+    for phrase in analysis.facets():
+        if len(phrase.key) > 3 or set(phrase.key) & seen or any(ch.isdigit() for ch in phrase.display):
             continue
         if len(phrase.key) == 1 and len(phrase.units) < 2:
             continue  # a lone word must recur to stand for the text
         seen.update(phrase.key)
-        out.append(phrase.display)
+        candidates.append(phrase.display)
+    for text in candidates:
         if len(out) >= limit:
             break
+        out.append(text)
     return out
 
 
-VERIFY_MARK = "*(verify)*"
-
-
 def strip_markers(markdown: str) -> str:
-    """The draft without the (verify) reminders (for keyphrases, hashtags, keywords, meta descriptions)."""
-    return re.sub(r"\s?\*?\(verify\)\*?", "", markdown)
+    """Text without "(verify)"-style reminders (kept for drafts written before they were left out)."""
+    return re.sub(r"\s?\*?\((?:verify|check|source\?)\)\*?", "", markdown, flags=re.I)
 
 
-def _clean(text: str) -> str:
-    return collapse(text.replace(VERIFY_MARK, "(verify)"))
+@dataclass
+class _Draft:
+    """A draft read for repurposing: publishable sentences only, by part; the closing by paragraph."""
+
+    title: str
+    intro: list[str]
+    body: list[tuple[str, list[str]]]
+    closing: list[str]
+
+    def leads(self) -> list[str]:
+        return [sentences[0] for _, sentences in self.body if sentences]
+
+    def sentences(self) -> list[str]:
+        return self.intro + [s for _, ss in self.body for s in ss] + [s for p in self.closing for s in split_sentences(p)]
+
+
+_ROADMAP = re.compile("^" + re.escape(ROADMAP).replace(re.escape("{list}"), ".+") + "$")
+
+
+def _read_draft(markdown: str) -> _Draft:
+    parsed = parse_markdown(strip_markers(markdown))
+    lower = lowercase_words(markdown)
+
+    def keep(paragraph: str) -> list[str]:
+        out = []
+        for text in split_sentences(paragraph):
+            if kind_of(text, lower) == PROSE and not _ROADMAP.match(text):
+                out.append(text if ends_sentence(text) else sentence(text))
+        return out
+
+    sections = [(h, [s for p in paras for s in keep(p)], paras) for h, paras in parsed.sections]
+    sections = [section for section in sections if section[1]]
+    closes = sections and (len(sections) > 1 or sections[-1][0] in CLOSINGS.values())
+    body, closing = (sections[:-1], sections[-1]) if closes else (sections, None)
+    closing_paragraphs = [" ".join(keep(p)) for p in closing[2]] if closing else []
+    return _Draft(collapse(parsed.title), [s for p in parsed.intro for s in keep(p)], [(h, ss) for h, ss, _ in body],
+                  [p for p in closing_paragraphs if p])
+
+
+class _Picker:
+    """Sentences for one output: none twice, and every script of the draft represented."""
+
+    def __init__(self, draft: _Draft):
+        self.draft = draft
+        self.used: set[str] = set()
+
+    def take(self, text: str | None) -> str | None:
+        key = collapse(text or "").casefold()
+        if not key or key in self.used:
+            return None
+        self.used.add(key)
+        return text
+
+    def missing_scripts(self, chosen: list[str], fits: Callable[[str], bool] = lambda s: True) -> list[str]:
+        """Sentences of the draft in a script none of `chosen` is written in (one per script)."""
+        have = set().union(*(scripts_of(s) for s in chosen)) if chosen else set()
+        extra = []
+        for text in self.draft.sentences():
+            new = scripts_of(text) - have
+            if new and fits(text) and self.take(text):
+                extra.append(text)
+                have |= new
+        return extra
+
+
+def _short(sentences: list[str], limit: int) -> str | None:
+    return next((s for s in sentences if len(s) <= limit), None)
 
 
 def output(fmt: str, markdown: str, analyse: Callable[[str], Analysis], options: GenerationOptions) -> BaseModel:
-    """One repurposed output from a Markdown draft, within its platform's limits."""
-    draft = parse_markdown(markdown)
-    title = _clean(draft.title)
-    sections = [(h, [_clean(p) for p in paras]) for h, paras in draft.sections if paras]
-    closes = sections and (len(sections) > 1 or sections[-1][0] in CLOSINGS.values())
-    body, closing = (sections[:-1], sections[-1]) if closes else (sections, None)
-    intro = [_clean(p) for p in draft.intro]
-    firsts = [(h, split_sentences(paras[0])[0]) for h, paras in body if split_sentences(paras[0])]
-    if intro and split_sentences(intro[0]):
-        hook = split_sentences(intro[0])[0]
-    elif firsts:
-        hook, firsts = firsts[0][1], firsts[1:]
-    else:
-        hook = ""
-    cta = closing[1][0] if closing else CALLS_TO_ACTION[_tone(options)].replace("{x}", title)
-    # Hashtags and keywords come from what the draft says, not from its headings or closing.
-    prose = strip_markers("\n".join(intro + [p for _, paras in body for p in paras]))
-    phrases = _keyphrases(analyse(prose or title), 8)
+    """One repurposed output from a Markdown draft, within its platform's limits, ending on a whole sentence."""
+    draft = _read_draft(markdown)
+    title = draft.title
+    prose = "\n".join(draft.intro + [s for _, ss in draft.body for s in ss])
+    # Hashtags and keywords come from what the draft says (its title read as the heading), not from its closing.
+    analysis = analyse(f"{title}\n{prose}\n" if prose else title)
+    topic = the(_topic_case(analysis.subject.display, analysis)) if analysis.subject is not None else title
+    tone = _tone(options)
+    cta = draft.closing[-1] if draft.closing else CALLS_TO_ACTION[tone].replace("{x}", topic)
+    phrases = _keyphrases(analysis, 8)
+    pick = _Picker(draft)
+    pick.take(cta)
+    hook = pick.take(next(iter(draft.intro), None) or next(iter(draft.leads()), None) or "")
 
     if fmt == "linkedin_post":
         tags = " ".join(t for t in (limits.hashtag(p) for p in phrases[:3]) if t)
-        lines = [f"→ {s}" for _, s in firsts]
-        while True:
-            text = "\n\n".join(part for part in [title, hook, "\n".join(lines), cta, tags] if part)
-            if len(text) <= limits.LIMITS["linkedin_post"]["max_chars"] or not lines:
-                break
-            lines.pop()
-        return limits.enforce(fmt, LinkedInPostContent(text=text))
+        second = pick.take(next(iter(draft.intro[1:2]), None))
+        lines = [f"→ {s}" for s in (pick.take(s) for s in draft.leads()) if s]
+        lines += [f"→ {s}" for s in pick.missing_scripts([hook or "", second or "", *lines])]
+        parts = [hook, second, "\n".join(lines), cta, tags]
+        return limits.enforce(fmt, LinkedInPostContent(text=_fit_parts(parts, 2, limits.LIMITS["linkedin_post"]["max_chars"])))
     if fmt == "x_thread":
-        posts = [f"{title} 🧵", hook] + [f"{h}: {s}" for h, s in firsts] + [cta]
+        room = limits.X_LIMIT - len(" 99/99")
+        fits = lambda s: limits.x_length(s) <= room  # noqa: E731
+        posts = [limits.fit_words(f"{title} 🧵", room)]
+        if hook and fits(hook):
+            posts.append(hook)
+        for _heading, sentences in draft.body:
+            text = pick.take(_short([s for s in sentences if fits(s)], room))
+            if text:
+                posts.append(text)
+        posts += pick.missing_scripts(posts, fits)
+        posts = posts[: limits.LIMITS["x_thread"]["max_posts"] - 1] + [cta]
         return limits.enforce(fmt, XThreadContent(posts=list(dict.fromkeys(p for p in posts if p))))
     if fmt == "newsletter":
-        parts = [" ".join(split_sentences(p)[:2]) for p in intro[:1]]
-        for heading, paras in body:
-            parts.append(f"### {heading}\n\n" + " ".join(split_sentences(paras[0])[:3]))
-        parts.append(f"---\n\n{cta}")
-        return limits.enforce(fmt, NewsletterContent(subject=title, preview=hook or title, body_markdown="\n\n".join(parts)))
+        parts = [" ".join(s for s in [hook, *(pick.take(s) for s in draft.intro[1:2])] if s)]
+        chosen: list[str] = [hook or ""]
+        for heading, sentences in draft.body:
+            kept = [s for s in (pick.take(s) for s in sentences[:3]) if s]
+            chosen += kept
+            if kept:
+                parts.append(f"### {heading}\n\n" + " ".join(kept))
+        extra = pick.missing_scripts(chosen)
+        if extra:
+            parts.append(" ".join(extra))
+        parts.append(f"---\n\n{NEWSLETTER_CTAS[tone].replace('{x}', topic)}")
+        preview = _short(draft.intro + draft.leads(), limits.LIMITS["newsletter"]["preview_max"]) or hook or title
+        return limits.enforce(fmt, NewsletterContent(subject=title, preview=preview,
+                                                     body_markdown="\n\n".join(p for p in parts if p)))
     if fmt == "instagram_caption":
-        hook_line = limits.fit_text(title, limits.LIMITS["instagram_caption"]["hook_chars"])
-        lines = [f"• {s}" for _, s in firsts[:5]]
-        caption = "\n\n".join(part for part in [hook_line, hook, "\n".join(lines), cta] if part)
+        hook_chars = limits.LIMITS["instagram_caption"]["hook_chars"]
+        first = hook if hook and len(hook) <= hook_chars else limits.fit_words(title, hook_chars)
+        lines = [f"• {s}" for s in (pick.take(s) for s in draft.leads()[:5]) if s]
+        lines += [f"• {s}" for s in pick.missing_scripts([first, *lines])]
+        tags = [limits.hashtag(p) for p in phrases[:8]]
+        room = limits.LIMITS["instagram_caption"]["max_chars"] - len(" ".join(tags)) - 2
+        caption = _fit_parts([first, "\n".join(lines), cta], 1, room)
         return limits.enforce(fmt, InstagramCaptionContent(caption=caption, hashtags=phrases[:8]))
     if fmt == "blog_seo":
-        meta = strip_markers(" ".join(split_sentences(intro[0])[:2]) if intro else hook or title)
-        return limits.enforce(
-            fmt,
-            BlogSEOContent(title=title, meta_description=collapse(meta), slug=title, keywords=[p.casefold() for p in phrases[:5]]),
-        )
+        meta = _meta_description(draft)
+        keywords = [p.casefold() for p in phrases[:5]]
+        for script in sorted(set().union(*(scripts_of(s) for s in draft.sentences())) - {analysis.main_script}):
+            word = next((p.display for p in analysis.facets() if script in scripts_of(p.display)), None)
+            if word and len(keywords) < limits.LIMITS["blog_seo"]["keywords_max"]:
+                keywords.append(word)
+        return limits.enforce(fmt, BlogSEOContent(title=title, meta_description=meta, slug=title, keywords=keywords))
     raise ValueError(fmt)
+
+
+def _fit_parts(parts: list[str | None], lines_at: int, limit: int) -> str:
+    """Blocks joined by blank lines; while too long, drop the last line of the block at `lines_at`."""
+    parts = list(parts)
+    while True:
+        text = "\n\n".join(p for p in parts if p)
+        lines = (parts[lines_at] or "").split("\n") if parts[lines_at] else []
+        if len(text) <= limit or not lines:
+            return text
+        parts[lines_at] = "\n".join(lines[:-1])
+
+
+def _meta_description(draft: _Draft) -> str:
+    """Whole sentences of the introduction within 160 characters, else the first sentence of the draft that fits."""
+    limit = limits.LIMITS["blog_seo"]["meta_description_max"]
+    meta = ""
+    for text in draft.intro:
+        candidate = f"{meta} {text}".strip()
+        if len(candidate) > limit:
+            break
+        meta = candidate
+    if meta:
+        return meta
+    short = _short(draft.sentences(), limit)
+    if short:
+        return short
+    first = (draft.intro or draft.leads() or [draft.title])[0]
+    clause = limits.fit_words(re.split(r"[,;:—–]\s", first)[0], limit - 1).rstrip(".,;:!?")
+    return clause + "."

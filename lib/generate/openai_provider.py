@@ -163,9 +163,14 @@ class OpenAIGenerator(Generator):
         return {"max_tokens": tokens} if self.server != OPENAI_SERVER else {"max_completion_tokens": tokens}
 
     def _structured(
-        self, step: str, schema: type[T], messages: list[dict[str, str]], check: Callable[[T], None] | None = None
-    ) -> tuple[T, str, Usage]:
-        """Ask for JSON in `schema`; a malformed reply is retried once with the error, then GeneratorBadOutput."""
+        self, step: str, schema: type[T], messages: list[dict[str, str]], check: Callable[[T], None] | None = None,
+        short: Callable[[T], str | None] | None = None,
+    ) -> tuple[T, str, Usage, str | None]:
+        """Ask for JSON in `schema`; a malformed reply is retried once with the error, then GeneratorBadOutput.
+
+        `check` refuses what cannot be used (raise ValueError); `short` says what a usable reply lacks (fewer
+        themes than asked): asked once more, then kept with that said as the notice (4th value), never thrown away.
+        """
         usage, conversation, problem = Usage(), list(messages), ""
         for attempt in range(2):
             response = self._ask_json(step, schema, conversation)
@@ -182,7 +187,11 @@ class OpenAIGenerator(Generator):
                 parsed = schema.model_validate(json.loads(_FENCE.sub(r"\1", content.strip()), strict=False))
                 if check:
                     check(parsed)
-                return parsed, response.model or self.text_model, usage
+                lack = short(parsed) if short else None
+                if lack is None or attempt == 1:
+                    notice = f"The model gave {lack}. It is saved; regenerate for more." if lack else None
+                    return parsed, response.model or self.text_model, usage, notice
+                problem = lack
             except (ValidationError, ValueError) as exc:
                 problem = _describe(exc, choice.finish_reason if choice else None)
             conversation = [
@@ -198,17 +207,31 @@ class OpenAIGenerator(Generator):
     # --- steps -----------------------------------------------------------------------
 
     def _themes(self, brain_dump: str, options: GenerationOptions) -> ThemeSet:
-        def check(reply: ThemeSetContent) -> None:
-            titled = {t.title.strip().casefold() for t in reply.themes if t.title.strip() and t.summary.strip()}
-            if len(titled) < 3:
-                raise ValueError(f"expected 3 to 7 themes (distinct, each with a title and a summary), got {len(titled)}")
+        def usable(reply: ThemeSetContent) -> list:
+            seen, kept = set(), []
+            for t in reply.themes:
+                key = t.title.strip().casefold()
+                if key and t.summary.strip() and key not in seen:
+                    seen.add(key)
+                    kept.append(t)
+            return kept
 
-        reply, model, usage = self._structured("themes", ThemeSetContent, prompts.themes_messages(brain_dump, options), check)
-        themes = [Theme(**t.model_dump()) for t in reply.themes[:7]]
-        return ThemeSet(themes=themes, model_used=model, usage=usage)
+        def check(reply: ThemeSetContent) -> None:
+            if not usable(reply):
+                raise ValueError("expected 3 to 7 themes, each with a title and a summary; got none usable")
+
+        def short(reply: ThemeSetContent) -> str | None:
+            n = len(usable(reply))
+            return f"{n} theme{'s' if n != 1 else ''} (3 to 7 distinct themes are asked for)" if n < 3 else None
+
+        messages = prompts.themes_messages(brain_dump, options)
+        reply, model, usage, notice = self._structured("themes", ThemeSetContent, messages, check, short)
+        themes = [Theme(**t.model_dump()) for t in usable(reply)[:7]]
+        return ThemeSet(themes=themes, model_used=model, usage=usage, notice=notice)
 
     def _research(self, brain_dump: str, theme: Theme, options: GenerationOptions) -> Research:
-        reply, model, usage = self._structured("research", ResearchContent, prompts.research_messages(brain_dump, theme, options))
+        reply, model, usage, _ = self._structured("research", ResearchContent,
+                                                  prompts.research_messages(brain_dump, theme, options))
         items: list[ResearchItem] = []
         items += [ResearchItem(kind="insight", text=t) for t in reply.insights]
         items += [ResearchItem(kind="fact", text=f.text, source=(f.source or None)) for f in reply.facts]
@@ -221,13 +244,16 @@ class OpenAIGenerator(Generator):
 
     def _outlines(self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], options: GenerationOptions) -> OutlineSet:
         def check(reply: OutlineSetContent) -> None:
-            if len(reply.outlines) < 2:
-                raise ValueError(f"expected 2 or 3 outlines, got {len(reply.outlines)}")
+            if not reply.outlines:
+                raise ValueError("expected 2 or 3 outlines, got none")
+
+        def short(reply: OutlineSetContent) -> str | None:
+            return "1 outline (2 or 3 options are asked for)" if len(reply.outlines) < 2 else None
 
         messages = prompts.outlines_messages(brain_dump, theme, research_items, options)
-        reply, model, usage = self._structured("outlines", OutlineSetContent, messages, check)
+        reply, model, usage, notice = self._structured("outlines", OutlineSetContent, messages, check, short)
         outlines = [Outline(**o.model_dump()) for o in reply.outlines[:3]]
-        return OutlineSet(outlines=outlines, model_used=model, usage=usage)
+        return OutlineSet(outlines=outlines, model_used=model, usage=usage, notice=notice)
 
     def _draft_stream(
         self, brain_dump: str, theme: Theme, research_items: list[ResearchItem], outline: Outline, options: GenerationOptions
@@ -298,11 +324,12 @@ class OpenAIGenerator(Generator):
             if not OUTPUT_MODELS[fmt](**reply.model_dump(), model_used="").content.strip():
                 raise ValueError(f"the {fmt.replace('_', ' ')} is empty")
 
-        reply, model, usage = self._structured(fmt, schema, prompts.output_messages(draft_markdown, fmt, options), check)
+        reply, model, usage, _ = self._structured(fmt, schema, prompts.output_messages(draft_markdown, fmt, options), check)
         content = platform_limits.enforce(fmt, reply)
         return OUTPUT_MODELS[fmt](**content.model_dump(), model_used=model, usage=usage)
 
-    def _image(self, prompt: str, negative_prompt: str, model: str, aspect_ratio: str) -> ImageResult:
+    def _image(self, prompt: str, negative_prompt: str, model: str, aspect_ratio: str, seed: int | None = None) -> ImageResult:
+        # `seed` picks the offline renderer's variations; the image API takes none, so it is ignored here.
         family = model_family(model)
         text = fold_negative_prompt(prompt, negative_prompt)
         if len(text) > PROMPT_LIMITS[family]:

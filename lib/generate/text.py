@@ -1,15 +1,20 @@
 """Offline text analysis: sentences, keyphrases, clusters. Pure Python, deterministic.
 
 Everything returned points back into the user's own text: units are verbatim
-pieces of the input (whitespace collapsed), phrases are verbatim spans.
+pieces of the input (whitespace collapsed), phrases are verbatim spans. Each unit
+is also classified (prose, a fact to check, an internal note, a heading, a brief
+for the writer) and carries `prose`: the same sentence with note shorthand
+spelled out and internal asides removed, the only form that may be published.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because been before being
@@ -29,7 +34,10 @@ STOPWORDS = frozenset(
     o os as um uma do da dos das em não é
     go goes going gone went come comes came coming gets gave given give gives makes made making take takes took
     taken say says said see saw seen know knew known feel felt try tried keep kept put show showed find found
-    look looked use used using start started tell told mean meant seem seems seemed become became according""".split()
+    look looked use used using start started tell told mean meant seem seems seemed become became according
+    verify tbc fixme around approximately roughly
+    في من على إلى عن مع أن إن لا ما هذا هذه ذلك لذلك يجب كان كانت التي الذي هو هي هم نحن أو ثم قد كل بعض عند حتى بين
+    של את על עם אני הוא היא הם אנחנו זה זו לא כן גם או אבל כי אם מה מי בין לפני אחרי שלנו צריך שהם""".split()
 )
 # Words too general to name a theme alone; they may still sit inside a phrase ("new hire").
 GENERIC = frozenset(
@@ -37,14 +45,37 @@ GENERIC = frozenset(
     great help high keep know last level long look low made make makes making mean means month months new next
     number one part people person place point put real right said say see short show small start sure take
     takes three time times today tomorrow true try two type use used using way ways week weeks whole work
-    works year years yesterday""".split()
+    works year years yesterday hour hours minute minutes second seconds""".split()
 )
+# Verbs that are rarely nouns: they break a keyphrase (a theme is named by a noun phrase, never "ask" or "beat").
+VERBS = frozenset(
+    """accept add agree allow appear approve arrive ask avoid beat begin believe belong bring buy caught choose
+    clean decide deliver describe ensure expect explain fail fails forget forward gave grow happen hate hear
+    heard hurt ignore improve include inflate join learn leave lose meet mention miss move notice prefer prove
+    read realise realize receive reduce refer remember remove repeat require seem sell send serve skip spend
+    stay suggest teach tell thank think throw understand win wonder worry write wrote build matter""".split()
+)
+# Adjectives that end no topic ("local", "late"): a phrase that names a theme ends on a noun.
+ADJECTIVES = frozenset(
+    """bad big busy cheap clear clever early easy fast fine free full global good hard huge late live local
+    long low main major minor old plain quick ready simple slow small specific strong sure tiny top weak
+    wrong remote async senior junior internal external public private personal technical visual annual monthly
+    weekly daily digital online""".split()
+)
+NUMBER_WORDS = frozenset(
+    """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred
+    thousand million billion dozen half once twice""".split()
+)
+# Meta words of a brain dump that are still part of a name when capitalised ("Field Notes").
+META_WORDS = frozenset("note notes idea ideas".split())
 LENGTH_BONUS = {1: 0.8, 2: 1.3, 3: 1.25, 4: 0.95}
 ABBREVIATIONS = frozenset("e.g i.e etc vs mr mrs ms dr prof st no approx ca cf fig inc ltd jr sr".split())
 
 _MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0900-\u0963\u0966-\u0dff\u0e00-\u0e7f\u1000-\u109f\u3099\u309a"
 WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:['’\-](?:[^\W_]|[{_MARKS}])+)*")
 URL_RE = re.compile(r"https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+HTML_RE = re.compile(r"<\s*(script|style)\b.*?(?:<\s*/\s*\1\s*>|$)|<\s*/?\s*[a-zA-Z][\w-]*(?:\s[^<>]*)?/?\s*>", re.I | re.S)
 _NOSPACE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 _PARTICLES = re.compile(r"[的了是在和与及或也都就把被对从向为以而但又很のはがをにでともへやか]+")
 _BULLET = re.compile(r"^\s*(?:#{1,6}|[-*•·–—>+]+|\d{1,3}[.)]|\[[ xX]?\])\s+")
@@ -79,19 +110,33 @@ class Token:
     end: int
 
 
+# What a unit of the notes is for. Only PROSE is ever published; CHECK units are facts the writer must check
+# (listed in Research, kept out of drafts and posts); INTERNAL ones are tasks, e-mails, names and code;
+# HEADING and BRIEF lines say what the notes are about and for whom.
+PROSE, CHECK, INTERNAL, HEADING, BRIEF = "prose", "check", "internal", "heading", "brief"
+PUBLIC_KINDS = (PROSE, CHECK)
+
+
 @dataclass
 class Unit:
-    """A sentence (or clause of a long one), verbatim from the input."""
+    """A sentence (or clause of a long one), verbatim from the input, with its kind and publishable form."""
 
     index: int
     text: str
     line: int
     tokens: list[Token] = field(default_factory=list)
     terms: frozenset[str] = frozenset()
+    kind: str = PROSE
+    prose: str = ""
 
     @property
     def is_question(self) -> bool:
         return bool(QUESTION_RE.search(self.text))
+
+    @property
+    def read(self) -> str:
+        """The text its tokens point into: the publishable form of prose and facts, else the note as written."""
+        return self.prose if self.kind in PUBLIC_KINDS else self.text
 
 
 @dataclass
@@ -114,6 +159,7 @@ def collapse(text: str) -> str:
 
 
 def normalise(word: str) -> str:
+    """The key of a word: case-folded, plural and -ing/-ed endings removed ("Schedules", "scheduling": "schedul")."""
     word = word.casefold().replace("’", "'")
     if word.isascii() and word.replace("'", "").replace("-", "").isalpha():
         if word.endswith("'s"):
@@ -122,7 +168,27 @@ def normalise(word: str) -> str:
             word = word[:-3] + "y"
         elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
             word = word[:-1]
+        if "-" not in word:
+            word = _stem(word)
     return word
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            if word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # planned, shipping
+            break
+    if len(word) > 4 and word.endswith("e") and not word.endswith(("ee", "ie")):
+        word = word[:-1]
+    return word
+
+
+STOP_KEYS = STOPWORDS | {normalise(w) for w in STOPWORDS}
+GENERIC_KEYS = GENERIC | {normalise(w) for w in GENERIC}
+VERB_KEYS = VERBS | {normalise(w) for w in VERBS}
+ADJECTIVE_KEYS = ADJECTIVES | {normalise(w) for w in ADJECTIVES}
 
 
 def _split_nospace(text: str, start: int) -> list[Token]:
@@ -141,8 +207,13 @@ def _split_nospace(text: str, start: int) -> list[Token]:
     return tokens
 
 
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group(0))
+
+
 def tokenize(text: str) -> list[Token]:
-    masked = URL_RE.sub(lambda m: " " * len(m.group(0)), text)
+    """Words of `text` with their positions; links, e-mail addresses and HTML tags are not words."""
+    masked = HTML_RE.sub(_blank, EMAIL_RE.sub(_blank, URL_RE.sub(_blank, text)))
     tokens: list[Token] = []
     for match in WORD_RE.finditer(masked):
         word = match.group(0)
@@ -154,7 +225,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 def is_content(token: Token) -> bool:
-    if token.norm in STOPWORDS or token.norm.isdigit():
+    if token.norm in STOP_KEYS or token.norm.isdigit():
         return False
     return len(token.norm) >= 2 or bool(_NOSPACE.search(token.norm))
 
@@ -163,7 +234,7 @@ def terms_of(tokens: list[Token]) -> frozenset[str]:
     """Similarity features: content words that are not generic, plus bigrams of unspaced scripts."""
     terms = set()
     for token in tokens:
-        if is_content(token) and token.norm not in GENERIC:
+        if is_content(token) and token.norm not in GENERIC_KEYS:
             terms.add(token.norm)
             if _NOSPACE.search(token.norm) and len(token.norm) > 2:
                 terms.update(token.norm[i : i + 2] for i in range(len(token.norm) - 1))
@@ -177,13 +248,16 @@ def _size(text: str) -> int:
 def _split_line(line: str) -> list[str]:
     pieces, start = [], 0
     for match in _END.finditer(line):
+        piece = line[start : match.start()]
+        if piece.count("(") > piece.count(")"):
+            continue  # never inside a parenthesis: "(e.g. a checklist)"
         if match.group(1):
-            before = line[start : match.start()].split()
-            last = before[-1].casefold().rstrip(".") if before else ""
+            before = piece.split()
+            last = before[-1].casefold().lstrip("([{\"'“‘").rstrip(".") if before else ""
             if match.group(1)[0] in ".…" and (last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
                 continue
-            if line[match.end() :].lstrip()[:1].islower():
-                continue
+            if line[match.end() :].lstrip()[:1].islower() or line[match.end() :].lstrip()[:1] == "(":
+                continue  # "… productive?? (heard it at a conference, need source)" is one sentence
         pieces.append(line[start : match.end()])
         start = match.end()
     pieces.append(line[start:])
@@ -220,65 +294,333 @@ def _split_long(sentence: str) -> list[str]:
     return out
 
 
+# --- what a note is for ----------------------------------------------------------
+
+_INTERNAL_LINE = re.compile(r"^\W*(?:todo|to-do|fixme|tbd|tbc|wip|internal|note to self|reminder|nb)\b", re.I)
+_INTERNAL = re.compile(
+    r"\b(?:todo|fixme|tbd)\b|\breply to this (?:e-?mail|message|newsletter)\b|\bnote to self\b|\bnot for publication\b"
+    r"|\bdon'?t publish\b|\bremove before\b|\bdecide by\b|\bfollow up with\b|\bskip\?"
+    r"|^maybe\b[^.!]*\?$|^test (?:against|vs\.?|versus)\b", re.I)  # hedges: "Maybe too cute?", "Test against X"
+_NAMED_ACTION = re.compile(r"\b(?i:ping|e-?mail|ask|remind|cc|slack|message|call|loop in|check with|talk to)\s+@?([A-Z][a-z]+)\b")
+_NAME_SAYS = re.compile(
+    r"^([A-Z][a-z]+)\s+(?:thinks|said|says|wants|suggested|suggests|mentioned|reckons|feels|prefers|asked|believes|proposed)\b")
+_CHECK_LINE = re.compile(r"^\W*(?:verify|fact[- ]?check|check|confirm)\s*(?::|\s[-–—]+)\s*", re.I)
+_CHECK_WORD = re.compile(r"\bverify\b|\bneeds? (?:a )?source\b|\bcitation needed\b|\bunverified\b|\bfact[- ]?check\b", re.I)
+_CHECK_ASIDE = re.compile(
+    r"\s*\((?:[^()]*?\b(?:verify|needs? (?:a )?source|source\?|citation needed|not sure|unverified|fact[- ]?check|"
+    r"double[- ]check|check)\b[^()]*)\)", re.I)
+_NOTE_ASIDE = re.compile(r"\s*\((?:[^()]*?\b(?:use (?:as|for|in)|internal|tbd|todo|placeholder)\b[^()]*)\)", re.I)
+_TASK_CLAUSE = re.compile(
+    r"(?:\s*[,;]|\s+[—–-]+)\s*(?:(?:we |I )?(?:still )?needs? to |must |should |pls |please |let'?s )?"
+    r"(check|verify|confirm|double-check|decide|ask|ping|follow up)\b[^,;—–]*?(?=[.!?]*$)", re.I)
+_BRIEF = re.compile(
+    r"^\W*(?:audience|tone|format|channel|deadline|due|owner|status|length|word count|cta|keywords?|hashtags?|"
+    r"persona|voice|target)\s*[:=]", re.I)
+_LABEL = re.compile(
+    r"^(?:idea|ideas|note|notes|maybe(?: a post)?|thought|random thought|fyi|nb|counterpoint|possible [\w-]+(?: [\w-]+)?)"
+    r"\s*(?::|\s[-–—]+)\s*", re.I)
+_SHORTHAND = [
+    (re.compile(r"\s+=\s+"), " is "),
+    (re.compile(r"\s+>{1,2}\s+"), " beat "),
+    (re.compile(r"\s+[+&]\s+"), " and "),
+    (re.compile(r"\bw/\s*(?=\w)"), "with "),
+    (re.compile(r"\bb/c\b"), "because"),
+    (re.compile(r"\btho\b"), "though"),
+    (re.compile(r"\bthru\b"), "through"),
+    (re.compile(r"\bppl\b"), "people"),
+    (re.compile(r"~\s?(?=\d)"), "about "),
+    (re.compile(r"\s+-{1,2}\s+"), " — "),
+    (re.compile(r"!{2,}"), "!"),
+    (re.compile(r"\?[?!]+"), "?"),
+    (re.compile(r"\s*←.*$"), ""),
+    (re.compile(r"\(\s*\)"), ""),
+]
+_STOP_CHARS = ".!?…。！？؟।"
+_AFTER_STOP = re.compile(r"(\S*[.!?])\s+([a-z])")
+_UNSPACED_END = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends on a sentence stop (closing quotes and brackets after it allowed)."""
+    return text.rstrip().rstrip("\"'”’)]}»」』*_").endswith(tuple(_STOP_CHARS))
+
+
+def tidy(text: str) -> str:
+    """The publishable form of one note: asides for the writer removed, shorthand spelled out, a capital, a stop."""
+    out = HTML_RE.sub(" ", EMAIL_RE.sub(" ", text))
+    out = _CHECK_LINE.sub("", _INTERNAL_LINE.sub("", out).lstrip(" :-–—"))
+    out = _NOTE_ASIDE.sub("", _CHECK_ASIDE.sub("", out))
+    out = _TASK_CLAUSE.sub("", out)
+    out = _LABEL.sub("", collapse(out))
+    for pattern, replacement in _SHORTHAND:
+        out = pattern.sub(replacement, out)
+    out = collapse(out).strip(" ,;:—–-")
+    if not WORD_RE.search(out):
+        return ""
+    first = out.split(" ")[0]
+    if out[:1].islower() and not any(ch.isupper() or ch in "/@" for ch in first):  # not "iPhone", not a path
+        out = out[0].upper() + out[1:]
+    out = _AFTER_STOP.sub(_capital_after_stop, out)
+    if not ends_sentence(out):
+        out += "。" if _UNSPACED_END.search(out) else "."
+    return out
+
+
+def _capital_after_stop(match: re.Match) -> str:
+    word = match.group(1).casefold().lstrip("([{\"'“‘").rstrip(".!?")
+    if word in ABBREVIATIONS or len(word) == 1:
+        return match.group(0)
+    return f"{match.group(1)} {match.group(2).upper()}"
+
+
+def _line_kind(line: str, first: bool, many_lines: bool) -> str | None:
+    """The kind a whole line gives its sentences, if any."""
+    if HTML_RE.search(line) or _INTERNAL_LINE.match(line):
+        return INTERNAL
+    if _BRIEF.match(line):
+        return BRIEF
+    if _CHECK_LINE.match(line):
+        return CHECK
+    words = len(line.split())
+    if many_lines and ((first and not ends_sentence(line) and words <= 18) or (line.endswith(":") and words <= 6)):
+        return HEADING
+    return None
+
+
+def _sentence_kind(piece: str, line_kind: str | None, lower_words: set[str]) -> str:
+    if line_kind in (INTERNAL, BRIEF, HEADING):
+        return line_kind
+    task = _TASK_CLAUSE.search(piece)
+    rest = piece[: task.start()] + piece[task.end() :] if task else piece
+    if _INTERNAL.search(rest) or EMAIL_RE.search(rest):
+        return INTERNAL
+    for pattern in (_NAMED_ACTION, _NAME_SAYS):
+        match = pattern.search(rest)
+        if match and match.group(1).casefold() not in lower_words | STOPWORDS:
+            return INTERNAL  # a colleague's name: who does what, or who thinks what, is not for readers
+    if not tidy(piece) or re.match(r"(?i)needs? \w+(?: \w+)?[.!]?$", piece):
+        return INTERNAL  # nothing left to publish, or a to-do of two words ("Need intros.")
+    checked = task is not None and task.group(1).casefold() in ("check", "verify", "confirm", "double-check")
+    if line_kind == CHECK or checked or _CHECK_ASIDE.search(piece) or _CHECK_WORD.search(piece):
+        return CHECK
+    return PROSE
+
+
+def kind_of(text: str, lower_words: set[str] = frozenset()) -> str:
+    """The kind of one sentence read on its own (PROSE when it may be published)."""
+    return _sentence_kind(collapse(text), _line_kind(collapse(text), False, False), lower_words)
+
+
+def lowercase_words(text: str) -> set[str]:
+    """Words the text writes in lower case somewhere (a capitalised word never seen so is a name)."""
+    masked = EMAIL_RE.sub(" ", URL_RE.sub(" ", text))
+    return {m.group(0) for m in WORD_RE.finditer(masked) if m.group(0).islower()}
+
+
 def split_units(text: str, *, clauses_if_few: bool = True) -> list[Unit]:
     """Sentences of the input, one unit each, duplicates dropped; clauses when there are very few."""
-    raw: list[tuple[str, int]] = []
-    for line_no, line in enumerate(text.splitlines()):
-        line = _BULLET.sub("", line)
-        for sentence in _split_line(collapse(line)):
-            raw.extend((piece, line_no) for piece in _split_long(sentence))
+    raw: list[tuple[str, int, str | None]] = []
+    lines = [(n, _BULLET.sub("", line)) for n, line in enumerate(text.splitlines())]
+    lines = [(n, collapse(line)) for n, line in lines if line.strip()]
+    for position, (line_no, line) in enumerate(lines):
+        kind = _line_kind(line, position == 0, len(lines) >= 3)
+        for sentence in _split_line(line):
+            raw.extend((piece, line_no, kind) for piece in _split_long(sentence))
     if clauses_if_few and len(raw) < 3:
-        finer = [(c.strip(), ln) for s, ln in raw for c in _CLAUSE.split(s) if c and c.strip()]
+        finer = [(c.strip(), ln, k) for s, ln, k in raw for c in _CLAUSE.split(s) if c and c.strip()]
         if len(finer) > len(raw):
             raw = finer
+    lower_words = lowercase_words(text)
     units, seen = [], set()
-    for piece, line_no in raw:
+    for piece, line_no, line_kind in raw:
         key = piece.casefold()
         if key in seen:
             continue
         seen.add(key)
-        tokens = tokenize(piece)
-        units.append(Unit(len(units), piece, line_no, tokens, terms_of(tokens)))
+        kind = _sentence_kind(piece, line_kind, lower_words)
+        prose = tidy(piece)
+        tokens = tokenize(prose if kind in PUBLIC_KINDS else piece)
+        units.append(Unit(len(units), piece, line_no, tokens, terms_of(tokens), kind, prose))
     return units
+
+
+SCRIPT_ALIASES = {"HIRAGANA": "KANA", "KATAKANA": "KANA", "KATAKANA-HIRAGANA": "KANA", "HALFWIDTH": "KANA",
+                  "CJK": "HAN", "FULLWIDTH": "LATIN"}
+
+
+def scripts_of(text: str) -> set[str]:
+    """The writing systems of the letters in `text` ("LATIN", "ARABIC", "HEBREW", "HAN", "KANA", ...)."""
+    found = set()
+    for ch in set(text):
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            if name:
+                script = name.split(" ")[0]
+                found.add(SCRIPT_ALIASES.get(script, script))
+    found.discard("MODIFIER")
+    return found
 
 
 def urls_in(text: str) -> list[str]:
     return list(dict.fromkeys(URL_RE.findall(text)))
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What the notes are about: the noun they mention most (a heading counts double)."""
+
+    key: str  # the word's key ("newsletter")
+    display: str  # as the notes write it
+    phrase: str  # the heading's phrase around it ("newsletter launch"), else `display`
+    mentions: int  # sentences that mention it
+    name: str = ""  # a name the heading gives ("Shiftboard 2.0"), if any
+
+
 class Analysis:
-    """Keyphrases and term weights of one brain dump."""
+    """Keyphrases, term weights and subject of one brain dump (read from its publishable sentences)."""
 
     def __init__(self, text: str):
         self.units = split_units(text)
-        self.content_units = [u for u in self.units if u.terms]
-        n = max(1, len(self.units))
-        self.df: Counter = Counter(t for u in self.units for t in u.terms)
+        self.lower_words = lowercase_words(text)
+        with_terms = [u for u in self.units if u.terms]
+        public = [u for u in with_terms if u.kind in PUBLIC_KINDS]
+        # Notes that are all tasks or headings still have a subject: read them rather than nothing.
+        self.content_units = public or [u for u in with_terms if u.kind != INTERNAL] or with_terms
+        self.prose_units = [u for u in self.content_units if u.kind == PROSE] or [
+            u for u in self.content_units if u.kind != CHECK]
+        self.headings = [u for u in self.units if u.kind == HEADING]
+        # Capitalised words the notes use mid-sentence and never in lower case: names ("Field Notes", "Apple Mail").
+        self.names = {t.text.casefold() for u in self.units for t in u.tokens[1:]
+                      if _titlecase_word(t.text) and t.text.casefold() not in self.lower_words
+                      and not u.read[: t.start].rstrip().endswith((":", ".", "!", "?", "—"))}
+        n = max(1, len(self.content_units))
+        self.df: Counter = Counter(t for u in self.content_units for t in u.terms)
         self.idf = {t: math.log(1 + n / c) for t, c in self.df.items()}
         self.weight = {t: (1 + math.log(c)) * self.idf[t] for t, c in self.df.items()}
         self.phrases = self._phrases()
         self.ranked = sorted(self.phrases.values(), key=lambda p: (-p.score, p.first, p.key))
+        self.subject = self._subject()
 
     def _phrases(self) -> dict[tuple[str, ...], Phrase]:
         phrases: dict[tuple[str, ...], Phrase] = {}
         order = 0
-        for unit in self.units:
-            for piece in candidate_runs(unit.text, unit.tokens):
-                key = tuple(t.norm for t in piece)
-                phrase = phrases.setdefault(key, Phrase(key, first=order))
-                order += 1
-                display = unit.text[piece[0].start : piece[-1].end]
-                if not WORD_RE.search(unit.text[: piece[0].start]) and _titlecase_word(piece[0].text):
-                    display = display[0].lower() + display[1:]  # sentence-initial capital, not a name
-                phrase.displays[display] += 1
-                phrase.units.add(unit.index)
-                phrase.count += 1
+        for unit in self.content_units:
+            for run in candidate_runs(unit.read, unit.tokens):
+                # Every span of a run counts: "labour cost" is in "labour cost preview" too.
+                for size in range(len(run), 0, -1):
+                    for at in range(len(run) - size + 1):
+                        piece = run[at : at + size]
+                        key = tuple(t.norm for t in piece)
+                        phrase = phrases.setdefault(key, Phrase(key, first=order))
+                        order += 1
+                        phrase.displays[self._display(unit.read, piece)] += 1
+                        phrase.units.add(unit.index)
+                        phrase.count += 1
         for phrase in phrases.values():
-            if all(w in GENERIC for w in phrase.key):
+            if all(w in GENERIC_KEYS for w in phrase.key):
                 continue  # score stays 0: never a theme on its own
-            mean = sum(self.weight.get(w, 0.0) * (0.5 if w in GENERIC else 1.0) for w in phrase.key) / len(phrase.key)
+            mean = sum(self.weight.get(w, 0.0) * (0.5 if w in GENERIC_KEYS else 1.0) for w in phrase.key) / len(phrase.key)
             phrase.score = mean * LENGTH_BONUS[len(phrase.key)] * (1 + math.log(len(phrase.units)))
         return phrases
+
+    def _display(self, text: str, piece: list[Token]) -> str:
+        display = text[piece[0].start : piece[-1].end]
+        first = piece[0].text
+        if _titlecase_word(first) and (first.casefold() in self.lower_words or not WORD_RE.search(text[: piece[0].start])):
+            display = display[0].lower() + display[1:]  # sentence-initial capital, not a name
+        return display
+
+    # --- what the notes are about -------------------------------------------------
+
+    def is_name(self, token: Token) -> bool:
+        """A capitalised word the notes never write in lower case (a person, a brand), not an acronym."""
+        return _titlecase_word(token.text) and token.text.casefold() not in self.lower_words
+
+    def nounish(self, token: Token) -> bool:
+        """Whether a word can name a topic: content, not generic, not a verb or a number word."""
+        key = token.norm
+        return (is_content(token) and key not in GENERIC_KEYS and key not in VERB_KEYS and key not in NUMBER_WORDS
+                and not (token.text.isascii() and token.text.casefold().endswith("ly")))
+
+    def _subject(self) -> Subject | None:
+        mentions: Counter = Counter()
+        first: dict[str, int] = {}
+        forms: dict[str, Counter] = {}
+        heading_keys: set[str] = set()
+        for bonus, units in ((2, self.headings), (1, self.content_units)):
+            for unit in units:
+                seen = set()
+                for token in unit.tokens:
+                    if not self.nounish(token) or (bonus == 1 and self.is_name(token)) or token.norm in seen:
+                        continue
+                    seen.add(token.norm)
+                    mentions[token.norm] += bonus
+                    first.setdefault(token.norm, len(first))
+                    form = token.text.casefold() if token.text.casefold() in self.lower_words else token.text
+                    forms.setdefault(token.norm, Counter())[form] += bonus
+                    if bonus == 2:
+                        heading_keys.add(token.norm)
+        if not mentions:
+            return None
+        key = min(mentions, key=lambda k: (-mentions[k], first[k]))
+        display = max(forms[key].items(), key=lambda kv: (kv[1], kv[0].islower()))[0]
+        phrase = display
+        for unit in self.headings:
+            runs = [r for r in candidate_runs(unit.read, unit.tokens) if key in {t.norm for t in r}]
+            if runs:
+                phrase = self._display(unit.read, runs[0])
+                break
+        return Subject(key, display, phrase, mentions[key] - (1 if key in heading_keys else 0), self._heading_name())
+
+    def _heading_name(self) -> str:
+        """A capitalised name in the heading that the notes use again ("Shiftboard 2.0")."""
+        used = {t.norm for u in self.content_units for t in u.tokens}
+        for unit in self.headings:
+            for token in unit.tokens[1:]:
+                if self.is_name(token) and token.norm in used and token.text.casefold() not in META_WORDS:
+                    version = re.match(r"\s+v?\d+(?:\.\d+)*\b", unit.text[token.end :])
+                    return token.text + (version.group(0) if version else "")
+        return ""
+
+    def facets(self) -> list[Phrase]:
+        """Phrases that can name a theme, best first: noun phrases, not a lone name, not the subject alone."""
+        return list(self._facets)
+
+    @cached_property
+    def _facets(self) -> list[Phrase]:
+        subsumed = set()
+        for phrase in self.phrases.values():
+            if len(phrase.key) > 1 and phrase.score > 0:
+                for part in (phrase.key[1:], phrase.key[:-1]):
+                    inner = self.phrases.get(part)
+                    if inner is not None and inner.units == phrase.units:
+                        subsumed.add(part)
+        out = []
+        for phrase in self.ranked:
+            if phrase.score <= 0 or (self.subject and phrase.key == (self.subject.key,)):
+                continue
+            if phrase.key[-1] in VERB_KEYS | NUMBER_WORDS | ADJECTIVE_KEYS or phrase.display.endswith("ly"):
+                continue
+            if phrase.key in subsumed:
+                continue  # "Field" only ever occurs in "Field Notes": name the longer phrase
+            if len(phrase.key) == 1 and phrase.display[:1].isupper() and phrase.display.casefold() not in self.lower_words \
+                    and not phrase.display.isupper() and len(phrase.units) < 3:
+                continue  # a first name mentioned once or twice is not a theme
+            out.append(phrase)
+        main = self.main_script
+        return sorted(out, key=lambda p: not scripts_of(p.display) <= {main})  # the notes' main script first
+
+    @cached_property
+    def main_script(self) -> str:
+        """The writing system most of the notes' letters are in ("LATIN", "ARABIC", ...)."""
+        letters: Counter = Counter()
+        for unit in self.content_units:
+            for ch in unit.read:
+                if ch.isalpha():
+                    letters[next(iter(scripts_of(ch)), "")] += 1
+        return max(letters, key=lambda k: (letters[k], k), default="LATIN")
+
+    # --- lookups -------------------------------------------------------------------
 
     def key_phrase(self, text: str, avoid: set[str] = frozenset()) -> Phrase | None:
         """The best known phrase inside `text` that shares no word with `avoid`."""
@@ -292,10 +634,12 @@ class Analysis:
     def vector(self, terms) -> dict[str, float]:
         return {t: self.idf.get(t, 1.0) for t in terms}
 
-    def related(self, terms: set[str], limit: int, exclude: set[int] = frozenset(), minimum: float = 0.0) -> list[Unit]:
-        """Units most related to `terms`, best first (ties: input order)."""
+    def related(self, terms: set[str], limit: int, exclude: set[int] = frozenset(), minimum: float = 0.0,
+                pool: list[Unit] | None = None) -> list[Unit]:
+        """Units of `pool` (default: the publishable ones) most related to `terms`, best first (ties: input order)."""
         query = self.vector(terms)
-        scored = [(cosine(self.vector(u.terms), query), u) for u in self.content_units if u.index not in exclude]
+        units = self.content_units if pool is None else pool
+        scored = [(cosine(self.vector(u.terms), query), u) for u in units if u.index not in exclude]
         scored = [(s, u) for s, u in scored if s > minimum]
         scored.sort(key=lambda su: (-su[0], su[1].index))
         return [u for _, u in scored[:limit]]
@@ -305,20 +649,38 @@ class Analysis:
         found = [p for p in self.ranked if p.units & unit_ids and not set(p.key) & avoid]
         return sorted(found, key=lambda p: (-p.score * len(p.units & unit_ids), p.first))
 
+    def find(self, text: str) -> Unit | None:
+        """The unit a (possibly shortened) sentence came from, matched on its words or its publishable form."""
+        head = collapse(text).rstrip("…").casefold()
+        if not head:
+            return None
+        for unit in self.units:
+            if unit.text.casefold().startswith(head) or unit.prose.casefold().startswith(head):
+                return unit
+        return None
+
 
 def candidate_runs(text: str, tokens: list[Token]) -> list[list[Token]]:
-    """RAKE-style candidates: runs of content words not broken by stopwords or punctuation."""
+    """RAKE-style candidates: runs of content words not broken by stopwords, verbs, numbers or punctuation."""
     runs: list[list[Token]] = []
     run: list[Token] = []
     for token in tokens:
         gap = text[run[-1].end : token.start] if run else ""
-        if not is_content(token) or gap.strip():
+        joins = _in_phrase(token) or bool(run and _titlecase_word(run[-1].text) and _titlecase_word(token.text)
+                                          and token.text.casefold() in META_WORDS)
+        if not joins or gap.strip():
             runs.extend(_chunks(run))
-            run = [token] if is_content(token) else []
+            run = [token] if _in_phrase(token) else []
         else:
             run.append(token)
     runs.extend(_chunks(run))
     return runs
+
+
+def _in_phrase(token: Token) -> bool:
+    if any(ch.isdigit() for ch in token.text) and not token.text.isupper():
+        return False  # "9pm", "20-200": numbers are facts, not topics ("B2B", "Q2" stay)
+    return is_content(token) and token.norm not in VERB_KEYS and token.norm not in NUMBER_WORDS
 
 
 def _titlecase_word(word: str) -> bool:
