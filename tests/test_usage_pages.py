@@ -135,3 +135,29 @@ def test_each_step_says_what_its_current_version_used(app, pipeline, db, user):
     assert "Tokens: ≈ 40 + unknown (llama3) · cost —" in texts(app)
     open_page(app, "app_pages/create.py", sid)
     assert "Tokens: offline (no tokens)" in texts(app)
+
+
+def _captions_script(db, user_id, detail_id, page_ids):
+    """What the session detail page and a History page add: one statement each."""
+    from types import SimpleNamespace
+
+    from lib.ui.usage import session_usage_caption, sessions_usage, usage_caption
+
+    ctx = SimpleNamespace(db=db, user=SimpleNamespace(id=user_id))
+    session_usage_caption(ctx, detail_id)  # the session detail page
+    usage = sessions_usage(ctx, page_ids)  # a History page: once, before its cards
+    for sid in page_ids:
+        usage_caption(usage.get(sid))  # each card (the page passes container=body)
+
+
+def test_the_session_and_history_captions(db, user):
+    known, offline, empty = seed(db, user), offline_session(db, user), Sessions(db, user).create("notes").id
+    theirs = seed(db, make_user(db, "mallory@example.com"), title="mallory's")
+    with count_statements(db) as n:
+        shown = AppTest.from_function(_captions_script, args=(db, user, known, [known, offline, empty, theirs])).run()
+    assert not shown.exception and n[0] == 4
+    assert [c.value for c in shown.caption] == [
+        ":material/data_usage: Tokens: ≈ 850 + unknown (gpt-5.4-mini, llama3) · cost ≥ $0.0027",
+        ":material/data_usage: Tokens: ≈ 850 + unknown (gpt-5.4-mini, llama3) · cost ≥ $0.0027",
+        ":material/data_usage: Tokens: offline (no tokens)",
+    ]  # nothing for a session with no generation yet, nor for another user's
