@@ -1,7 +1,10 @@
 """Seed a migrated database for `make bench`: many sessions, every step filled, real image files.
 
 Everything is written as the connecting (admin) role with `COPY`, the way a
-bulk load would be; the benchmark then reads it back as the user, through RLS.
+bulk load would be (triggers off, as pg_restore loads data: each session's
+search document and counts of sql/015 are then made set-wise by
+`content_studio.rebuild_session_summaries`, as the triggers would have kept
+them); the benchmark then reads it back as the user, through RLS.
 Text comes from a vocabulary of a few thousand words with Zipf-like
 frequencies, so full-text search sees realistic posting lists; one rare word
 sits in a handful of drafts only, so search has something specific to find.
@@ -369,7 +372,8 @@ def _j(value) -> str:
 def _copy(db: Database, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
     n = 0
     with db.admin() as conn:
-        conn.execute("set local synchronous_commit = off")
+        # A bulk load: no per-row triggers (the seed ends with the summaries they keep, made set-wise).
+        conn.execute("set local synchronous_commit = off; set local session_replication_role = replica")
         with conn.cursor() as cur, cur.copy(f"copy public.{table} ({', '.join(columns)}) from stdin") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -520,6 +524,15 @@ COLUMNS = {
 }
 
 
+# Kept by triggers in the app (sql/015); made after the load here.
+SUMMARY_TABLES = ("content_session_search", "content_session_counts")
+
+
+def _rebuild_summaries(db: Database, part: int, parts: int) -> None:
+    with db.admin() as conn:
+        conn.execute("select content_studio.rebuild_session_summaries(%s, %s)", [part, parts])
+
+
 def _vacuum_analyze(db: Database, tables: list[str]) -> None:
     """What autovacuum would have done by now: visibility map, GIN pending lists merged, statistics."""
     with psycopg.connect(db.url, autocommit=True) as conn:
@@ -529,9 +542,9 @@ def _vacuum_analyze(db: Database, tables: list[str]) -> None:
 def seed(db: Database, data_dir: Path, sizes: Sizes = Sizes(), *, log: Log = print) -> Seeded:
     """Fill a freshly migrated, empty database and `data_dir/images`; returns who and what was made.
 
-    Full-text indexing is most of the work (the GIN indexes of sql/005 run to_tsvector on every
-    brain dump and draft, and ANALYZE runs it again for the expression statistics), so the drafts
-    load in two halves on two more connections while this thread loads the other tables: both cores work.
+    Full-text indexing is most of the work (each session's search document runs to_tsvector on its
+    title, brain dump and drafts), so the drafts load in two halves on two more connections while this
+    thread loads the other tables, and the documents are made in two halves too: both cores work.
     """
     start = time.perf_counter()
     with db.admin() as conn:
@@ -597,19 +610,23 @@ def seed(db: Database, data_dir: Path, sizes: Sizes = Sizes(), *, log: Log = pri
         step("content_outputs", _output_rows(everyone, writer("outputs")))
         step("generated_images", image_rows())
         rendered = rendering.result()
-
-        def analyse_drafts() -> None:
-            for half in halves:
-                half.result()
-            t = time.perf_counter()
-            _vacuum_analyze(db, ["content_drafts"])
-            log(f"  vacuum + analyze content_drafts {time.perf_counter() - t:6.1f} s")
-
-        drafts_analysed = pool.submit(analyse_drafts)
+        for half in halves:
+            half.result()
         t = time.perf_counter()
-        _vacuum_analyze(db, [table for table in COLUMNS if table != "content_drafts"])
-        log(f"  vacuum + analyze the other tables {time.perf_counter() - t:6.1f} s")
-        drafts_analysed.result()
+        list(pool.map(lambda part: _rebuild_summaries(db, part, 2), (0, 1)))
+        log(f"  {'summaries (sql/015)':<28} {counts['content_sessions']:>8,} rows  {time.perf_counter() - t:6.1f} s")
+
+        def analyse(label: str, tables: list[str]) -> None:
+            t = time.perf_counter()
+            _vacuum_analyze(db, tables)
+            log(f"  vacuum + analyze {label:<11} {time.perf_counter() - t:6.1f} s")
+
+        # The two largest tables on their own connections, the rest on this one.
+        big = ("content_drafts", "content_session_search")
+        analysed = [pool.submit(analyse, table.split("_")[-1], [table]) for table in big]
+        analyse("the rest", [table for table in (*COLUMNS, *SUMMARY_TABLES) if table not in big])
+        for each in analysed:
+            each.result()
 
     seconds = time.perf_counter() - start
     log(f"seeded in {seconds:.1f} s")
