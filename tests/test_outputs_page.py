@@ -3,6 +3,7 @@ buttons, its counts against the platform, an Edit mode that saves versions, and 
 
 import html
 import json
+import uuid
 
 from lib.errors import DatabaseError
 from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
@@ -182,3 +183,22 @@ def test_the_session_page_shows_each_output_once_in_order_with_copy(app, pipelin
         "label": "Copy", "text": "Second post.", "html": None, "help": rows["version-linkedin_post-2:copy"][0]["help"]}
     assert {"version-newsletter-1:copy", "version-blog_seo-1:copy"} <= set(rows)
     assert not app.code and not any("###" in h.proto.body for h in app.get("html"))
+
+
+def test_a_save_over_another_tabs_edit_keeps_both_and_the_preview_follows_the_newest(app, pipeline):
+    sid = made(pipeline, ["linkedin_post"])
+    sessions = pipeline.sessions
+    open_page(app, "app_pages/outputs.py", sid)
+    other_tab = uuid.uuid4()
+    sessions.edit_output(sid, "linkedin_post", "Written in another tab.", editor=other_tab)
+    app.run()  # not editing: the preview shows the newest saved text
+    assert any("Written in another tab." in h.proto.body for h in app.get("html"))
+    edit_switch(app, sid, "linkedin_post").set_value(True).run()
+    assert editor(app, sid, "linkedin_post").value == "Written in another tab."  # the editor opens on the newest
+    sessions.edit_output(sid, "linkedin_post", "A third tab was quicker.", base=sessions.get(sid).current_outputs[
+        "linkedin_post"].base, editor=uuid.uuid4())
+    editor(app, sid, "linkedin_post").input("Mine.").run()
+    versions = sessions.get(sid).output_versions("linkedin_post")
+    assert [v.content for v in versions][-3:] == ["Written in another tab.", "A third tab was quicker.", "Mine."]
+    assert versions[-1].conflict
+    assert any("changed elsewhere" in w.value and "**v4**" in w.value for w in app.warning)
