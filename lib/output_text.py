@@ -81,13 +81,16 @@ def text_html(text: str) -> str:
 
 _PUNCT = r"!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"
 _SAFE_URL = re.compile(r"^(https?://|mailto:|/|#)", re.I)
-_EMPHASIS = [(re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), "strong"), (re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"), "strong"),
-             (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), "del"), (re.compile(r"\*(?=\S)(.+?)(?<=\S)\*"), "em"),
+_EMPHASIS = [(re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), "strong"),
+             (re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"), "strong"),
+             (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), "del"),
+             (re.compile(r"\*(?=\S)(.+?)(?<=\S)\*"), "em"),
              (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), "em")]
 
 
 def _inline(text: str, as_html: bool) -> str:
     """One line or paragraph of Markdown inline syntax, as HTML or as plain text."""
+    text = text.replace("\x00", "")  # the mark of a piece set aside below
     kept: list[str] = []
 
     def keep(piece: str) -> str:
@@ -105,7 +108,8 @@ def _inline(text: str, as_html: bool) -> str:
     text = re.sub(r"(`+)(.+?)\1", code, text)
     text = re.sub(rf"\\([{_PUNCT}])", lambda m: keep(html.escape(m.group(1)) if as_html else m.group(1)), text)
     text = re.sub(r"<((?:https?://|mailto:)[^\s<>]+)>", lambda m: link(m.group(1), m.group(1)), text)
-    text = re.sub(r"!?\[([^\]]*)\]\(\s*<?([^\s)>]+)>?(?:\s+\"[^\"]*\")?\s*\)", lambda m: link(m.group(1), m.group(2)), text)
+    text = re.sub(r"!?\[([^\]]*)\]\(\s*<?([^\s)>]+)>?(?:\s+\"[^\"]*\")?\s*\)",
+                  lambda m: link(m.group(1), m.group(2)), text)
     if as_html:
         text = html.escape(text, quote=False)
     for pattern, tag in _EMPHASIS:
@@ -119,9 +123,9 @@ def _inline(text: str, as_html: bool) -> str:
 
 @dataclass
 class _Block:
-    kind: str  # heading, paragraph, code, rule, quote, list
+    kind: str  # heading, paragraph, code, rule, quote, ul, ol
     text: str = ""
-    level: int = 0  # a heading's level; a list's start number (0: not numbered)
+    level: int = 0  # a heading's level; a numbered list's first number
     children: list[list["_Block"]] | None = None  # a quote: [blocks]; a list: one [blocks] per item
 
 
@@ -191,7 +195,7 @@ def _list(lines: list[str], i: int, first: re.Match, blocks: list[_Block]) -> in
             break
         i += 1
     start = int(first.group(2)[:-1]) if numbered else 0
-    blocks.append(_Block("list", level=start, children=[_blocks(item) for item in items]))
+    blocks.append(_Block("ol" if numbered else "ul", level=start, children=[_blocks(item) for item in items]))
     return i
 
 
@@ -213,10 +217,9 @@ def _html(blocks: list[_Block], tight: bool = False) -> str:
         elif b.kind == "quote":
             out.append(f"<blockquote>{_html(b.children[0])}</blockquote>")
         else:
-            tag = "ol" if b.level else "ul"
-            start = f' start="{b.level}"' if b.level > 1 else ""
-            out.append(f"<{tag}{start}>" + "".join(f"<li>{_html(item, tight=True)}</li>" for item in b.children)
-                       + f"</{tag}>")
+            start = f' start="{b.level}"' if b.kind == "ol" and b.level != 1 else ""
+            out.append(f"<{b.kind}{start}>" + "".join(f"<li>{_html(item, tight=True)}</li>" for item in b.children)
+                       + f"</{b.kind}>")
     return "\n".join(out)
 
 
@@ -234,7 +237,7 @@ def _plain(blocks: list[_Block], prefix: str = "") -> list[str]:
             out.append("\n".join(f"“{p}”" for p in _plain(b.children[0])))
         else:
             out.append("\n".join(
-                f"{(str(b.level + n) + '.') if b.level else '•'} " + "\n".join(_plain(item)).replace("\n", "\n   ")
+                f"{f'{b.level + n}.' if b.kind == 'ol' else '•'} " + "\n".join(_plain(item)).replace("\n", "\n   ")
                 for n, item in enumerate(b.children)))
     return out
 

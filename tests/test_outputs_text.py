@@ -41,6 +41,8 @@ def test_markdown_becomes_html_with_every_piece_of_text_escaped():
     hostile = markdown_html('<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))')
     assert "<script>" not in hostile and "<img" not in hostile and "javascript:" not in hostile.split("href")[0]
     assert "&lt;script&gt;" in hostile and "href" not in hostile
+    assert markdown_html("a \x00 b \x000\x00 c") == "<p>a  b 0 c</p>"  # the converter's own marks stay its own
+    assert markdown_html("0. zero\n1. one") == '<ol start="0"><li>zero</li><li>one</li></ol>'
 
 
 def test_markdown_as_plain_text_drops_the_marks_and_keeps_the_words():
@@ -72,8 +74,8 @@ def test_a_linkedin_post_copies_as_written_and_as_html_paragraphs():
 
 
 def test_parts_of_an_output_are_read_leniently():
-    assert newsletter_parts("Just a body, the header edited away.") == Newsletter(None, None,
-                                                                                   "Just a body, the header edited away.")
+    body = "Just a body, the header edited away."
+    assert newsletter_parts(body) == Newsletter(None, None, body)
     assert newsletter_parts("preview: P\nSUBJECT: S\n\nBody") == Newsletter("S", "P", "Body")
     assert blog_fields("Title: A: B\nnot a field\nKeywords: x, y") == {"Title": "A: B", "Keywords": "x, y"}
     assert x_posts("one\n\n \ntwo\nstill two\n\n\nthree") == ["one", "two\nstill two", "three"]

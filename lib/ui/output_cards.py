@@ -12,7 +12,7 @@ from typing import Callable
 
 import streamlit as st
 
-from lib.generate import OUTPUT_FORMAT_LABELS
+from lib.generate import LIMITS, OUTPUT_FORMAT_LABELS
 from lib.limit_warnings import counts, limit_warnings
 from lib.output_text import BLOG_FIELDS, Copy, blog_fields, copies, keywords, markdown_html, newsletter_parts, x_posts
 from lib.session_data import Output
@@ -23,25 +23,27 @@ from lib.wording import plural
 # Streamlit 1.67 sends a text area's value on blur or Ctrl+Enter only; lib/ui/autosave.py commits it after a
 # short pause in typing, so the count follows the text at each pause.
 LIVE_NOTE = "counted when you pause typing"
-# What the counts measure, for the count line's help (the numbers themselves are in lib.generate.platform_limits).
+_L = LIMITS
+# What the counts measure and why, for the count line's help.
 COUNT_HELP = {
-    "linkedin_post": "LinkedIn takes posts of up to 3,000 characters and shows about the first 210 before “…see more”.",
-    "x_thread": "X counts each link as 23 characters, and an emoji or a Chinese, Japanese or Korean character as 2.",
-    "newsletter": "Most inboxes cut a subject after about 70 characters and show about 140 of the preview text.",
-    "instagram_caption": "Instagram takes captions of up to 2,200 characters and 30 hashtags, and shows about the "
-                         "first 125 characters before “…more”.",
-    "blog_seo": "Search results show about 60 characters of a title and 160 of a meta description.",
+    "linkedin_post": f"LinkedIn takes posts of up to {_L['linkedin_post']['max_chars']:,} characters and shows about "
+                     "the first 210 before “…see more”.",
+    "x_thread": f"X takes {_L['x_thread']['max_chars_per_post']} characters a post. It counts each link as 23, and "
+                "an emoji or a Chinese, Japanese or Korean character as 2.",
+    "newsletter": f"Most inboxes cut a subject after about {_L['newsletter']['subject_max']} characters and show "
+                  f"about {_L['newsletter']['preview_max']} of the preview text.",
+    "instagram_caption": f"Instagram takes captions of up to {_L['instagram_caption']['max_chars']:,} characters and "
+                         f"{_L['instagram_caption']['max_hashtags']} hashtags, and shows about the first "
+                         f"{_L['instagram_caption']['hook_chars']} characters before “…more”.",
+    "blog_seo": f"Search results show about {_L['blog_seo']['title_max']} characters of a title and "
+                f"{_L['blog_seo']['meta_description_max']} of a meta description.",
 }
 _POST = "white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.6"
 _MUTED = "font-size: 0.875rem; opacity: 0.7"
 
 
-def _html(fragment: str) -> None:
-    st.html(fragment)
-
-
 def _post(text: str) -> None:
-    _html(f'<div style="{_POST}">{html.escape(text.strip())}</div>')
+    st.html(f'<div style="{_POST}">{html.escape(text.strip())}</div>')
 
 
 def _thread(content: str, key: str) -> None:
@@ -67,9 +69,9 @@ def _newsletter(content: str) -> None:
                                               ("Preview text", parts.preview, ""))
                    if value is not None)
     if head:
-        _html(f'<div style="padding-bottom: 0.75rem; border-bottom: 1px solid rgba(128, 128, 128, 0.35); '
+        st.html(f'<div style="padding-bottom: 0.75rem; border-bottom: 1px solid rgba(128, 128, 128, 0.35); '
               f'display: grid; gap: 0.125rem">{head}</div>')
-    _html(f'<div style="line-height: 1.6; overflow-wrap: anywhere">{markdown_html(parts.body)}</div>')
+    st.html(f'<div style="line-height: 1.6; overflow-wrap: anywhere">{markdown_html(parts.body)}</div>')
 
 
 def _blog_seo(content: str) -> None:
@@ -81,7 +83,7 @@ def _blog_seo(content: str) -> None:
     chips = "".join(f'<span style="display: inline-block; margin: 0 0.375rem 0.375rem 0; padding: 0 0.625rem; '
                     f'border: 1px solid rgba(128, 128, 128, 0.45); border-radius: 1rem; font-size: 0.875rem">'
                     f'{html.escape(k)}</span>' for k in keywords(fields.get("Keywords", "")))
-    _html(f'<div style="overflow-wrap: anywhere; line-height: 1.5">'
+    st.html(f'<div style="overflow-wrap: anywhere; line-height: 1.5">'
           f'<div style="{_MUTED}">your-blog.com › {slug}</div>'
           f'<div style="font-size: 1.25rem; font-weight: 600; margin: 0.125rem 0 0.25rem">{title}</div>'
           f'<div>{meta}</div><div style="margin-top: 0.75rem">{chips}</div></div>')
@@ -155,11 +157,11 @@ def output_card(kind: str, out: Output, edit: Edit, *, key: str, save: Callable,
         st.download_button("Download", out.content, file_name=f"{kind}.{'md' if kind == 'newsletter' else 'txt'}",
                            key=f"dl-{kind}", icon=":material/download:", width="content")
         editing = st.toggle("Edit", key=editing_key, on_change=_switched, args=(edit, editing_key), width="content",
-                  help="Change the text here; it is saved as you go, and every version is kept.")
+                            help="Change the text here; it is saved as you go, and every version is kept.")
     if editing:
         edit.load({"text": out.content})
         text = st.text_area(f"{OUTPUT_FORMAT_LABELS[kind]} text", height=320, key=edit.key("text"),
-                            help="Saved as you edit: when you click elsewhere, or press Ctrl+Enter.",
+                            help="Saved as you type: at each pause, when you click elsewhere, or on Ctrl+Enter.",
                             on_change=edit.save,
                             args=(lambda base, editor: save(st.session_state[edit.key("text")], base, editor),))
         count_line(kind, text or "", editing=True)
