@@ -137,9 +137,11 @@ def sentence(text: str, marker: str = "") -> str:
 def _heading_for(analysis: Analysis, text: str, avoid: set[str]) -> str:
     """A short heading for one point: its best noun phrase not yet used (updates `avoid`)."""
     unit = analysis.find(text)
-    nouns = [p for p in analysis.phrases_in({unit.index}, avoid) if p.score > 0] if unit is not None else []
     facets = {p.key for p in analysis.facets()}
-    phrase = next((p for p in nouns if p.key in facets), None) or analysis.key_phrase(text, avoid)
+    nouns = [p for p in analysis.phrases_in({unit.index}, avoid) if p.key in facets] if unit is not None else []
+    # A phrase of two words or one the notes come back to names a section; a word said once rarely does.
+    nouns.sort(key=lambda p: (len(p.key) == 1 and len(p.units) < 2, len(p.key) == 1))
+    phrase = next(iter(nouns), None) or analysis.key_phrase(text, avoid)
     if phrase is None:
         words = text.split()
         return " ".join(words[:6]).rstrip(".,;:!?") + ("…" if len(words) > 6 else "")
@@ -575,11 +577,14 @@ def output(fmt: str, markdown: str, analyse: Callable[[str], Analysis], options:
         return limits.enforce(fmt, InstagramCaptionContent(caption=caption, hashtags=phrases[:8]))
     if fmt == "blog_seo":
         meta = _meta_description(draft)
-        keywords = [p.casefold() for p in phrases[:5]]
-        for script in sorted(set().union(*(scripts_of(s) for s in draft.sentences())) - {analysis.main_script}):
-            word = next((p.display for p in analysis.facets() if script in scripts_of(p.display)), None)
-            if word and len(keywords) < limits.LIMITS["blog_seo"]["keywords_max"]:
-                keywords.append(word)
+        # A keyword in each other script the draft is written in, room kept for them.
+        others = sorted(set().union(*(scripts_of(s) for s in draft.sentences())) - {analysis.main_script})
+        keywords = [p.casefold() for p in phrases[: max(3, min(5, limits.LIMITS["blog_seo"]["keywords_max"] - len(others)))]]
+        for script in others:
+            if script not in set().union(*(scripts_of(k) for k in keywords)):
+                word = next((p.display for p in analysis.facets() if script in scripts_of(p.display)), None)
+                if word:
+                    keywords.append(word)
         return limits.enforce(fmt, BlogSEOContent(title=title, meta_description=meta, slug=title, keywords=keywords))
     raise ValueError(fmt)
 

@@ -153,9 +153,13 @@ COLOUR_WORDS = {
 DARK_WORDS = frozenset("dark night midnight dusk moody noir shadow shadows black evening neon".split())
 LIGHT_WORDS = frozenset("light bright morning pastel calm white airy soft minimal clean dawn".split())
 GREY_WORDS = frozenset("grey gray black white monochrome silver concrete".split())
+# Fonts looked up by file name in the system's font folders when Pillow's own font lacks a script's letters.
 _FALLBACK_FONTS = ("DejaVuSans-Bold.ttf", "DejaVuSans.ttf", "NotoSans-Bold.ttf", "NotoSans-Regular.ttf",
                    "NotoSansArabic-Bold.ttf", "NotoSansHebrew-Bold.ttf", "NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc",
-                   "NotoSansJP-Bold.otf", "FreeSansBold.ttf", "FreeSans.ttf", "Arial Unicode.ttf", "arialuni.ttf")
+                   "NotoSansJP-Bold.otf", "DroidSansFallbackFull.ttf", "wqy-microhei.ttc", "FreeSansBold.ttf",
+                   "FreeSans.ttf", "Arial Unicode.ttf", "arialuni.ttf")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\uac00-\ud7af]")
+_CLAUSE_END = re.compile(r"[,;:!?](?=\s|$)|\.(?=\s|$)|[。、，،\n]|\s[—–-]\s")
 _LAYOUTS = ("centre", "left", "frame", "card")
 _WORD = re.compile(r"\S+")
 
@@ -235,7 +239,7 @@ def _draws(name: str, ch: str) -> bool:
                 canvas = Image.new("L", (48, 48))
                 ImageDraw.Draw(canvas).text((4, 4), text, font=font, fill=255)
                 return canvas.tobytes()
-            _GLYPHS[key] = ch.isspace() or not unicodedata.category(ch).startswith(("L", "N")) or ink(ch) != ink("\uffff")
+            _GLYPHS[key] = ch.isspace() or unicodedata.category(ch).startswith("M") or ink(ch) != ink("\uffff")
     return _GLYPHS[key]
 
 
@@ -248,6 +252,13 @@ def _font_for(word: str) -> str | None:
     return None
 
 
+def _drawable(word: str, font: str | None) -> str:
+    """`word` without the marks (dashes, quotes) its font has no glyph for, rather than a 'missing' box."""
+    if font is None:
+        return word
+    return "".join(ch for ch in word if unicodedata.category(ch).startswith(("L", "N")) or _draws(font, ch))
+
+
 def _is_rtl(word: str) -> bool:
     return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in word)
 
@@ -256,16 +267,19 @@ def _is_rtl(word: str) -> bool:
 class _Word:
     text: str
     font: str | None  # None: no font draws it; shown as a bar of its length
+    glue: bool = False  # continues the word before it without a space (scripts written without spaces)
 
     def width(self, size: int) -> float:
         if self.font is None:
-            return size * 0.55 * len(self.text)
+            return size * (0.9 if _UNSPACED.search(self.text) else 0.55) * len(self.text)
         return _font(self.font, size).getlength(self.text)
+
+    def space(self, size: int) -> float:
+        return 0.0 if self.glue else size * 0.3
 
 
 def _wrap(words: list[_Word], size: int, max_width: float) -> list[list[_Word]] | None:
     """Words in lines no wider than `max_width` at `size`; None when one word alone is wider."""
-    space = size * 0.3
     lines: list[list[_Word]] = []
     line: list[_Word] = []
     width = 0.0
@@ -273,10 +287,10 @@ def _wrap(words: list[_Word], size: int, max_width: float) -> list[list[_Word]] 
         w = word.width(size)
         if w > max_width:
             return None
-        if line and width + space + w > max_width:
+        if line and width + word.space(size) + w > max_width:
             lines.append(line)
             line, width = [], 0.0
-        width += (space if line else 0) + w
+        width += (word.space(size) if line else 0) + w
         line.append(word)
     if line:
         lines.append(line)
@@ -295,24 +309,38 @@ def _fit(words: list[_Word], box: tuple[float, float], largest: int, smallest: i
 def _poster_text(prompt: str, rng: random.Random) -> tuple[list[_Word], list[_Word]]:
     """The headline (the prompt's first phrase) and the line under it (the rest), as words with their fonts."""
     text = prompt.strip().lstrip(",.;:!?。、،—–- \n")
-    cut = re.search(r"[,.;:!?。、،\n]+|\s[—–-]\s", text)
-    head_words = _WORD.findall(text[: cut.start()] if cut else text)
-    rest = _WORD.findall(text[cut.end():]) if cut else []
+    cut = _CLAUSE_END.search(text)
+    head_words = _pieces(text[: cut.start()] if cut else text)
+    rest = _pieces(text[cut.end():]) if cut else []
     if len(head_words) > 9:
         head_words, rest = head_words[:9], head_words[9:] + rest
     upper = rng.random() < 0.5
 
-    def words(texts: list[str], shout: bool) -> list[_Word]:
+    def words(pieces: list[tuple[str, bool]], shout: bool) -> list[_Word]:
         out = []
-        for text in texts:
-            shown = text.upper() if shout and text.isascii() else text
+        for piece, glue in pieces:
+            shown = piece.upper() if shout and piece.isascii() else piece
             font = _font_for(shown)
+            shown = _drawable(shown, font)
             if font is not None and _is_rtl(shown) and not features.check("raqm"):
                 shown = shown[::-1]  # no shaping library: at least keep right-to-left letters in reading order
-            out.append(_Word(shown, font))
+            if shown.strip():
+                out.append(_Word(shown, font, glue and bool(out)))
         return out
 
     return words(head_words, upper), words(rest[:28], False)
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """Words to set, as (text, glued to the one before): a run without spaces (Japanese, Chinese) in pieces of
+    up to four characters, so that it can wrap."""
+    out = []
+    for word in _WORD.findall(text):
+        if _UNSPACED.search(word) and len(word) > 4:
+            out.extend((word[i : i + 4], i > 0) for i in range(0, len(word), 4))
+        else:
+            out.append((word, False))
+    return out
 
 
 def _visual_order(line: list[_Word]) -> list[_Word]:
@@ -334,18 +362,19 @@ def _draw_lines(draw: ImageDraw.ImageDraw, lines: list[list[_Word]], size: int, 
                 width: float, align: str, colour: tuple[int, int, int]) -> float:
     """Draw wrapped words from `origin` (top left of the block); returns the block's height."""
     x0, y = origin
-    space = size * 0.3
     for line in lines:
         line = _visual_order(line)
-        line_width = sum(w.width(size) for w in line) + space * (len(line) - 1)
+        line_width = sum(w.width(size) for w in line) + sum(w.space(size) for w in line[1:])
         x = x0 + (width - line_width) / 2 if align == "centre" else x0
-        for word in line:
+        for n, word in enumerate(line):
+            x += word.space(size) if n else 0
             w = word.width(size)
-            if word.font is None:
-                draw.rounded_rectangle((x, y + size * 0.3, x + w, y + size * 0.85), radius=size * 0.12, fill=colour)
+            if word.font is None:  # no font for its letters: a bar as long as the word, not 'missing' boxes
+                draw.rounded_rectangle((x + size * 0.04, y + size * 0.3, x + w - size * 0.04, y + size * 0.85),
+                                       radius=size * 0.12, fill=colour)
             else:
                 draw.text((x, y), word.text, font=_font(word.font, size), fill=colour)
-            x += w + space
+            x += w
         y += size * 1.18
     return len(lines) * size * 1.18
 

@@ -18,7 +18,7 @@ from lib.generate.models import (
     NewsletterContent,
     XThreadContent,
 )
-from lib.generate.text import URL_RE, collapse, split_sentences
+from lib.generate.text import ABBREVIATIONS, URL_RE, collapse, split_sentences
 
 LIMITS: dict[str, dict[str, int]] = {
     "linkedin_post": {"max_chars": 3000},
@@ -76,19 +76,39 @@ def split_to_fit(text: str, budget: int, measure=len) -> list[str]:
     return pieces
 
 
+_SENTENCE_END = re.compile(r"[.!?。！？؟…][\"'”’)\]»」』]*(?=\s|$)")
+
+
 def fit_text(text: str, limit: int, ellipsis: str = "…") -> str:
-    """`text` if it fits, else cut at the last paragraph, sentence or word boundary and marked."""
+    """`text` if it fits; else its whole sentences that fit (when they keep over half of the room), never
+    cut inside a parenthesis; else cut at the last paragraph or word boundary and marked with `ellipsis`."""
     text = text.strip()
     if len(text) <= limit:
         return text
+    head = text[:limit]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head) if _ends_sentence_at(text, m.start(), m.end())]
+    if ends and ends[-1] > limit // 2:
+        return head[: ends[-1]].rstrip()
     room = limit - len(ellipsis)
     head = text[:room]
     for mark in ("\n\n", "\n", ". ", "! ", "? ", "。", " "):
         at = head.rfind(mark)
+        while at > room // 2 and head[:at].count("(") > head[:at].count(")"):
+            at = head.rfind(mark, 0, at)  # not inside a parenthesis
         if at > room // 2:
             head = head[: at + (1 if mark.strip() in (".", "!", "?", "。") else 0)]
             break
-    return head.rstrip() + ellipsis
+    if head.count("(") > head.count(")") and head.rfind("(") > 0:
+        head = head[: head.rfind("(")]  # only words outside the parenthesis were left to cut at
+    return head.rstrip(" ,;:—–-") + ellipsis
+
+
+def _ends_sentence_at(text: str, start: int, end: int) -> bool:
+    """Whether the stop at text[start:end] ends a sentence: not inside a parenthesis, not after an
+    abbreviation ("e.g."), not followed by a lower-case word."""
+    before = text[:start].split()
+    return (text[:end].count("(") <= text[:end].count(")") and not text[end:].lstrip()[:1].islower()
+            and bool(before) and before[-1].casefold().lstrip("([") not in ABBREVIATIONS)
 
 
 def fit_words(text: str, limit: int) -> str:

@@ -60,7 +60,7 @@ ADJECTIVES = frozenset(
     """bad big busy cheap clear clever early easy fast fine free full global good hard huge late live local
     long low main major minor old plain quick ready simple slow small specific strong sure tiny top weak
     wrong remote async senior junior internal external public private personal technical visual annual monthly
-    weekly daily digital online""".split()
+    weekly daily digital online stale visible real extra hidden different same whole""".split()
 )
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred
