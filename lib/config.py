@@ -36,11 +36,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("CONTENT_DB_POOL_SIZE", "10", "Most database connections one app process keeps open."),
         Setting("CONTENT_GENERATOR", None, "`openai` or `offline`. Unset: `openai` when `OPENAI_API_KEY` is set, else `offline`."),
         Setting("OPENAI_API_KEY", None, "Key for the OpenAI (or compatible) API.", secret=True),
-        Setting("OPENAI_BASE_URL", None, "Base URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio). Unset: OpenAI."),
-        Setting("OPENAI_TEXT_MODEL", "gpt-5.4-mini", "Chat model for themes, research, outlines, drafts and outputs (any model with structured output)."),
-        Setting("OPENAI_IMAGE_MODEL", "gpt-image-2", "Image model: `gpt-image-2`, `gpt-image-1.5`, `dall-e-3` (`gpt-image-1`, the original plan's, was shut down on 2026-10-23)."),
+        Setting("OPENAI_BASE_URL", None, "Base URL of an OpenAI-compatible server (Ollama, vLLM, LM Studio, llama.cpp; see Local models). Unset: OpenAI."),
+        Setting("OPENAI_TEXT_MODEL", None, "Chat model for themes, research, outlines, drafts and outputs. Unset: `gpt-5.4-mini` with OpenAI; with `OPENAI_BASE_URL`, the model the server lists first at `/v1/models` (what it has loaded)."),
+        Setting("OPENAI_IMAGE_MODEL", "gpt-image-2", "Image model: `gpt-image-2`, `gpt-image-2.6-flare`, `gpt-image-1.5`, `gpt-image-1-mini`… (`gpt-image-1`, the original plan's, was shut down on 2026-10-23; `dall-e-3` retired on 2026-05-12)."),
         Setting("CONTENT_IMAGE_GENERATOR", None, "`openai`, `offline` or `none`: who makes images, apart from the text. Unset: `openai` with OpenAI itself, `offline` with the offline generator or an OpenAI-compatible text server (most have no image endpoint)."),
-        Setting("OPENAI_TIMEOUT", "60", "Seconds to wait for one OpenAI request."),
+        Setting("OPENAI_TIMEOUT", None, "Seconds to wait for one request. Unset: 60 with OpenAI; 600 with `OPENAI_BASE_URL` (a model on a CPU can take minutes to its first word)."),
         Setting("OPENAI_MAX_RETRIES", "3", "Retries (by the OpenAI client) on 429, 5xx, timeouts and dropped connections, with backoff that honours retry-after."),
         Setting("SUPABASE_URL", None, "Supabase project URL. Set with `SUPABASE_ANON_KEY` to sign users in with Supabase Auth."),
         Setting("SUPABASE_ANON_KEY", None, "Supabase anon (publishable) key.", secret=True),
@@ -53,6 +53,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("CONTENT_JOBS_PER_USER", "3", "Generation jobs one user may have queued or running at once."),
     ]
 }
+
+DEFAULT_TEXT_MODEL = "gpt-5.4-mini"
+OPENAI_TIMEOUT, COMPATIBLE_TIMEOUT = 60.0, 600.0
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -88,7 +91,7 @@ def _int(name: str, overrides, minimum: int = 0) -> int:
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {text!r}.", fix=f"Set {name} to a number such as {SETTINGS[name].default}.") from None
+        raise ConfigError(f"{name} must be a whole number, not {text!r}.", fix=f"Set {name} to a number such as {SETTINGS[name].default or 60}.") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}.", fix=f"Set {name} to {SETTINGS[name].default} or more.")
     return value
@@ -99,9 +102,9 @@ def _float(name: str, overrides) -> float:
     try:
         value = float(str(text).strip())
     except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, not {text!r}.", fix=f"Set {name} to a number such as {SETTINGS[name].default}.") from None
+        raise ConfigError(f"{name} must be a number of seconds, not {text!r}.", fix=f"Set {name} to a number such as {SETTINGS[name].default or 60}.") from None
     if value <= 0:
-        raise ConfigError(f"{name} must be more than 0.", fix=f"Set {name} to a number such as {SETTINGS[name].default}.")
+        raise ConfigError(f"{name} must be more than 0.", fix=f"Set {name} to a number such as {SETTINGS[name].default or 60}.")
     return value
 
 
@@ -133,7 +136,7 @@ class Config:
     generator: str
     openai_api_key: str | None = field(repr=False)
     openai_base_url: str | None
-    openai_text_model: str
+    openai_text_model: str | None
     openai_image_model: str
     image_generator: str
     openai_timeout: float
@@ -212,11 +215,13 @@ def load_config(**overrides: Any) -> Config:
         generator=generator,
         openai_api_key=api_key,
         openai_base_url=get("OPENAI_BASE_URL"),
-        openai_text_model=get("OPENAI_TEXT_MODEL"),
+        # None: ask the compatible server which model it serves (lib.generate.openai_provider)
+        openai_text_model=get("OPENAI_TEXT_MODEL") or (None if get("OPENAI_BASE_URL") else DEFAULT_TEXT_MODEL),
         openai_image_model=get("OPENAI_IMAGE_MODEL"),
         image_generator=_choice("CONTENT_IMAGE_GENERATOR", overrides, ("openai", "offline", "none"))
         or ("openai" if generator == "openai" and not get("OPENAI_BASE_URL") else "offline"),
-        openai_timeout=_float("OPENAI_TIMEOUT", overrides),
+        openai_timeout=_float("OPENAI_TIMEOUT", overrides) if get("OPENAI_TIMEOUT") else
+        (COMPATIBLE_TIMEOUT if get("OPENAI_BASE_URL") else OPENAI_TIMEOUT),
         openai_max_retries=_int("OPENAI_MAX_RETRIES", overrides),
         supabase_url=supabase_url.rstrip("/") if supabase_url else None,
         supabase_anon_key=supabase_key,

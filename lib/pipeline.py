@@ -191,9 +191,11 @@ class Pipeline:
             first = next(iter(failed.values()))
             saved = f" {', '.join(OUTPUT_FORMAT_LABELS[f] for f in results)} {'is' if len(results) == 1 else 'are'} " \
                     "saved." if results else ""
-            raise type(first)(f"{', '.join(OUTPUT_FORMAT_LABELS[f] for f in failed)} could not be made: "
-                              f"{first.message}{saved}", fix=f"Generate {'it' if len(failed) == 1 else 'them'} again "
-                              "(pick only the missing formats). " + (first.fix or ""))
+            error = type(first)(f"{', '.join(OUTPUT_FORMAT_LABELS[f] for f in failed)} could not be made: "
+                                f"{first.message}{saved}", fix="Press Retry to make only "
+                                f"{'that one' if len(failed) == 1 else 'those'} again. " + (first.fix or ""))
+            error.formats = list(failed)
+            raise error
         return results
 
 

@@ -13,6 +13,7 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -56,7 +57,8 @@ class StreamedAnswer:
 class FakeOpenAI:
     stream: StreamedAnswer
     rate_limited: int = 0  # the first N requests get 429 with retry-after, as a busy server answers
-    json_answer: str | None = None  # what a non-streamed request gets as the message content
+    # What a non-streamed request gets as the message content: a text, or made from the request's body.
+    json_answer: str | Callable[[dict], str] | None = None
     refuses: dict[str, int] = field(default_factory=dict)  # response_format type ("none": absent) → HTTP status
     retry_after: float = 1.0
     image_delay: float = 0.0  # seconds an /images/generations answer takes (real image models take 10-60 s)
@@ -69,6 +71,14 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802: /v1/models, as every compatible server answers it
+                fake.requests.append({"path": self.path, "body": None})
+                if self.path.endswith("/models"):
+                    fake._answer(self, 200, {"object": "list", "data": [
+                        {"id": fake.stream.model, "object": "model", "created": 1, "owned_by": "local"}]})
+                else:
+                    self.send_error(404)
 
             def do_POST(self):  # noqa: N802 (the http.server API)
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -96,7 +106,8 @@ class FakeOpenAI:
                     fake._answer(self, 200, {
                         "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": fake.stream.model,
                         "choices": [{"index": 0, "finish_reason": "stop",
-                                     "message": {"role": "assistant", "content": fake.json_answer}}],
+                                     "message": {"role": "assistant", "content": fake.json_answer(body)
+                                                 if callable(fake.json_answer) else fake.json_answer}}],
                         "usage": {"prompt_tokens": 50, "completion_tokens": 40, "total_tokens": 90}})
                 else:
                     self.send_error(501, "nothing scripted for this request")

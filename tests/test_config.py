@@ -21,7 +21,7 @@ def fake_secrets(monkeypatch):
 
 
 def test_order_is_argument_then_secrets_then_environment_then_default(monkeypatch, fake_secrets):
-    assert raw_value("OPENAI_TEXT_MODEL") == "gpt-5.4-mini"
+    assert raw_value("OPENAI_TEXT_MODEL") is None and load_config().openai_text_model == "gpt-5.4-mini"
     monkeypatch.setenv("OPENAI_TEXT_MODEL", "from-env")
     assert raw_value("OPENAI_TEXT_MODEL") == "from-env"
     fake_secrets["OPENAI_TEXT_MODEL"] = "from-secrets"
@@ -77,3 +77,12 @@ def test_only_config_reads_the_environment():
         if p.name != "config.py" and re.search(r"os\.environ|os\.getenv|st\.secrets", p.read_text())
     ]
     assert offenders == []
+
+
+def test_a_compatible_server_gets_its_own_model_and_a_cpu_s_patience():
+    openai = load_config(OPENAI_API_KEY="sk-x")
+    local = load_config(OPENAI_API_KEY="local", OPENAI_BASE_URL="http://127.0.0.1:8080/v1")
+    assert (openai.openai_text_model, openai.openai_timeout) == ("gpt-5.4-mini", 60.0)
+    assert (local.openai_text_model, local.openai_timeout) == (None, 600.0)  # None: asked of /v1/models
+    assert load_config(OPENAI_BASE_URL="http://127.0.0.1:8080/v1", OPENAI_TIMEOUT="30",
+                       OPENAI_TEXT_MODEL="qwen").openai_text_model == "qwen"

@@ -368,11 +368,27 @@ def test_malformed_json_twice_is_a_clear_error():
     assert len(server.requests) == 2 and "OPENAI_TEXT_MODEL" in str(caught.value)
 
 
-def test_too_few_themes_counts_as_malformed():
-    server = Server(chat(themes_reply(2)))
+def test_too_few_themes_are_asked_for_once_more_then_kept_with_a_notice():
+    server = Server(chat(themes_reply(1)))  # a small model gives one theme, twice
     gen = make(server)
-    with pytest.raises(GeneratorBadOutput, match="expected 3 to 7 themes"):
-        gen.themes(NOTES)
+    result = gen.themes(NOTES)
+    assert len(server.requests) == 2 and [t.title for t in result.themes] == ["Theme 0"]
+    assert "3 to 7 distinct themes are asked for" in server.body(1)["messages"][-1]["content"]
+    assert result.notice == ("The model gave 1 theme (3 to 7 distinct themes are asked for). It is saved; "
+                             "regenerate for more.")
+
+
+def test_enough_themes_on_the_second_ask_leave_no_notice():
+    server = Server(chat(themes_reply(2)), chat(themes_reply(4)))
+    result = make(server).themes(NOTES)
+    assert len(result.themes) == 4 and result.notice is None
+
+
+def test_themes_with_no_title_or_summary_are_never_saved():
+    empty = {"themes": [{"title": " ", "summary": "", "angle": "", "key_points": []}] * 3}
+    server = Server(chat(empty))
+    with pytest.raises(GeneratorBadOutput, match="got none usable"):
+        make(server).themes(NOTES)
     assert len(server.requests) == 2
 
 
@@ -440,3 +456,31 @@ def test_openai_itself_gets_max_completion_tokens_and_no_json_mode_fallback():
         make(server, max_retries=0).themes(NOTES)
     assert len(server.requests) == 1  # an error from OpenAI is reported, not hidden by another JSON mode
     assert server.body()["max_completion_tokens"] == 2000 and "max_tokens" not in server.body()
+
+
+def test_without_a_model_name_the_compatible_server_s_own_model_is_used_and_recorded():
+    def served(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/models"):
+            return httpx.Response(200, json={"object": "list", "data": [
+                {"id": "SmolLM2-135M-Instruct-Q8_0.gguf", "object": "model", "owned_by": "llamacpp"}]})
+        return chat(themes_reply(4), model=json.loads(request.content)["model"])
+
+    server = Server(served)
+    gen = make(server, text_model=None, base_url="http://127.0.0.1:8080/v1")
+    assert gen.text_model_name == "the server's model"  # nothing asked before it is needed
+    result = gen.themes(NOTES)
+    assert [r.url.path for r in server.requests] == ["/v1/models", "/v1/chat/completions"]
+    assert server.body(1)["model"] == "SmolLM2-135M-Instruct-Q8_0.gguf"
+    assert result.model_used == gen.text_model_name == "SmolLM2-135M-Instruct-Q8_0.gguf"
+
+
+def test_the_image_form_offers_only_models_the_client_still_lists():
+    import typing
+
+    from openai.types.image_model import ImageModel
+
+    from lib.generate.openai_provider import GONE_IMAGE_MODELS, IMAGE_MODELS
+
+    listed = set(typing.get_args(ImageModel))
+    assert set(IMAGE_MODELS) <= listed and not set(IMAGE_MODELS) & set(GONE_IMAGE_MODELS)
+    assert make(Server(chat("{}"))).image_models[0] == "gpt-image-2"

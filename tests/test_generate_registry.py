@@ -36,13 +36,13 @@ def test_no_key_means_offline():
 def test_a_key_means_openai_with_the_configured_models(monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
     monkeypatch.setenv("OPENAI_TEXT_MODEL", "gpt-4.1-mini")
-    monkeypatch.setenv("OPENAI_IMAGE_MODEL", "dall-e-3")
+    monkeypatch.setenv("OPENAI_IMAGE_MODEL", "gpt-image-1.5")
     monkeypatch.setenv("OPENAI_MAX_RETRIES", "5")
     monkeypatch.setenv("OPENAI_TIMEOUT", "20")
     gen = get_generator(load_config())
     assert isinstance(gen, OpenAIGenerator) and not gen.offline
-    assert (gen.text_model, gen.image_model, gen.max_retries, gen.timeout) == ("gpt-4.1-mini", "dall-e-3", 5, 20.0)
-    assert gen.image_models[0] == "dall-e-3" and "gpt-image-1" in gen.image_models
+    assert (gen.text_model, gen.image_model, gen.max_retries, gen.timeout) == ("gpt-4.1-mini", "gpt-image-1.5", 5, 20.0)
+    assert gen.image_models[0] == "gpt-image-1.5" and "gpt-image-1" not in gen.image_models  # shut down
 
 
 def test_setting_offline_wins_over_a_key():
@@ -57,7 +57,8 @@ def test_provider_keywords_reach_the_openai_client():
         seen.append(str(request.url))
         return httpx.Response(401, json={"error": {"message": "bad key"}})
 
-    config = load_config(OPENAI_API_KEY="sk-x", OPENAI_BASE_URL="http://llm.internal:8000/v1")
+    config = load_config(OPENAI_API_KEY="sk-x", OPENAI_BASE_URL="http://llm.internal:8000/v1",
+                         OPENAI_TEXT_MODEL="local-model")
     gen = get_generator(config, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
     with pytest.raises(GeneratorAuthError):
         gen.themes("Some notes about onboarding.")

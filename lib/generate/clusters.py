@@ -24,6 +24,7 @@ def cluster(analysis: Analysis, low: int = 3, high: int = 7) -> list[Cluster]:
     units = analysis.content_units
     k = max(low, min(high, round(math.sqrt(len(units)))))
     subject = {analysis.subject.key} if analysis.subject else set()
+    prose = {u.index for u in analysis.prose_units}  # two phrases of the same publishable sentences are one theme
     seeds: list[Phrase] = []
     for strict in (True, False):
         for phrase in analysis.facets():
@@ -36,7 +37,7 @@ def cluster(analysis: Analysis, low: int = 3, high: int = 7) -> list[Cluster]:
                 continue
             if not strict and any(words == set(s.key) for s in seeds):
                 continue
-            if strict and any(_jaccard(phrase.units, s.units) > 0.6 for s in seeds):
+            if strict and (not phrase.units & prose or any(_jaccard(phrase.units & prose, s.units & prose) > 0.6 for s in seeds)):
                 continue
             seeds.append(phrase)
     _fill_seeds(analysis, seeds, low)

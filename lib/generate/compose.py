@@ -442,11 +442,6 @@ def _keyphrases(analysis: Analysis, limit: int) -> list[str]:
     return out
 
 
-def strip_markers(markdown: str) -> str:
-    """Text without "(verify)"-style reminders (kept for drafts written before they were left out)."""
-    return re.sub(r"\s?\*?\((?:verify|check|source\?)\)\*?", "", markdown, flags=re.I)
-
-
 @dataclass
 class _Draft:
     """A draft read for repurposing: publishable sentences only, by part; the closing by paragraph."""
@@ -467,7 +462,7 @@ _ROADMAP = re.compile("^" + re.escape(ROADMAP).replace(re.escape("{list}"), ".+"
 
 
 def _read_draft(markdown: str) -> _Draft:
-    parsed = parse_markdown(strip_markers(markdown))
+    parsed = parse_markdown(markdown)  # a sentence marked "(verify)" is a fact to check: it is left out below
     lower = lowercase_words(markdown)
 
     def keep(paragraph: str) -> list[str]:

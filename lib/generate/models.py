@@ -50,6 +50,8 @@ class GeneratedMeta(BaseModel):
 
     model_used: str
     usage: Usage = Field(default_factory=Usage)
+    # What the page should say about this result: fewer items than asked for, what the offline generator did.
+    notice: str | None = None
 
 
 # --- themes -----------------------------------------------------------------

@@ -196,7 +196,13 @@ class OfflineGenerator(Generator):
     def _facet_theme(self, analysis: Analysis, group: Cluster, index: int, title_for, summaries: set[str]) -> Theme:
         phrase = group.phrase.display
         x = self._with_subject(analysis, group)
+        # Sentences that name the phrase come first; the notes' others about it when its group has none.
+        key = set(group.phrase.key)
+        naming = [u for u in analysis.prose_units if u.kind == PROSE and key <= {t.norm for t in u.tokens}]
         publishable = [u for u in group.members if u.kind == PROSE] or group.members
+        publishable = sorted(publishable, key=lambda u: u not in naming)
+        if publishable[0] not in naming and naming:
+            publishable = [naming[0]] + publishable
         first = _summary_unit(publishable, summaries)
         summary = shorten(first.prose or first.text, 40)
         publishable = [first] + [u for u in publishable if u is not first]
@@ -249,6 +255,10 @@ class OfflineGenerator(Generator):
     @staticmethod
     def _key_points(analysis: Analysis, members: list[Unit], title_words: tuple[str, ...], summary: str) -> list[str]:
         points = [p for p in _prose_points(members[1:5] if len(members) >= 3 else members[:4], 4) if p != summary]
+        if len(points) < 3:  # few sentences of its own: the notes' other sentences about it
+            pool = [u for u in analysis.prose_units if u.kind == PROSE]
+            near = analysis.related(set(title_words), limit=6, exclude={u.index for u in members}, pool=pool)
+            points += [p for p in _prose_points(near, 3 - len(points)) if p != summary and p not in points]
         if len(points) < 3:  # few sentences: name the other phrases they hold
             ids = {u.index for u in members}
             facets = {f.key for f in analysis.facets()}

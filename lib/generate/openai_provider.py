@@ -20,7 +20,7 @@ import httpx
 import openai
 from pydantic import BaseModel, ValidationError
 
-from lib.errors import GeneratorBadOutput, GeneratorRefused, InputError
+from lib.errors import GeneratorBadOutput, GeneratorError, GeneratorRefused, InputError
 
 log = logging.getLogger(__name__)
 from lib.generate import platform_limits, prompts
@@ -44,9 +44,10 @@ from lib.generate.models import (
 from lib.generate.openai_errors import map_error
 
 T = TypeVar("T", bound=BaseModel)
-# Selectable in the image form; the configured OPENAI_IMAGE_MODEL comes first. The client marks gpt-image-1
-# shut down (2026-10-23) and dall-e-3 retired: the newer gpt-image models use the same sizes.
-IMAGE_MODELS = ("gpt-image-1", "gpt-image-1.5", "gpt-image-2", "dall-e-3")
+# Selectable in the image form; the configured OPENAI_IMAGE_MODEL comes first. Only models the client lists and
+# does not mark as gone: gpt-image-1 was shut down on 2026-10-23, dall-e-2 and dall-e-3 retired on 2026-05-12.
+IMAGE_MODELS = ("gpt-image-2", "gpt-image-2.6-flare", "gpt-image-2.6-sunburst", "gpt-image-1.5", "gpt-image-1-mini")
+GONE_IMAGE_MODELS = ("gpt-image-1", "dall-e-2", "dall-e-3")
 PROMPT_LIMITS = {"dall-e-3": 4000, "dall-e-2": 1000, "gpt-image": 32000}
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
@@ -87,13 +88,13 @@ class OpenAIGenerator(Generator):
         *,
         api_key: str,
         base_url: str | None = None,
-        text_model: str = "gpt-5.4-mini",
+        text_model: str | None = "gpt-5.4-mini",
         image_model: str = "gpt-image-2",
         timeout: float = 60.0,
         max_retries: int = 3,
         http_client: httpx.Client | None = None,
     ):
-        self.text_model = text_model
+        self._text_model = text_model  # None: the compatible server's own, read from /v1/models when first needed
         self.image_model = image_model
         self.image_models = tuple(dict.fromkeys((image_model, *IMAGE_MODELS)))
         self.timeout = float(timeout)
@@ -118,6 +119,25 @@ class OpenAIGenerator(Generator):
             **kwargs,
         )
 
+    @property
+    def text_model(self) -> str:
+        """The configured model, or the one the compatible server serves (first at /v1/models), recorded as is."""
+        if self._text_model is None:
+            try:
+                served = [m.id for m in self._client.models.list()]
+            except (openai.OpenAIError, httpx.HTTPError, OSError) as exc:
+                raise self._error(exc, "(the server's model)") from None
+            if not served:
+                raise GeneratorError(f"The server at {self.host} lists no model at /v1/models.",
+                                     fix="Load a model in it, or set OPENAI_TEXT_MODEL to the name it serves.")
+            self._text_model = served[0]
+        return self._text_model
+
+    @property
+    def text_model_name(self) -> str:
+        """For the screen, without asking the server: the model, once known."""
+        return self._text_model or "the server's model"
+
     # --- transport: the SDK retries, we map what is left ---------------------------------
 
     def _error(self, exc: BaseException, model: str):
@@ -141,9 +161,13 @@ class OpenAIGenerator(Generator):
         for mode in modes:
             extra = {"response_format": fmt} if (fmt := prompts.response_format(step, schema, mode)) else {}
             messages = conversation if mode != "prompt" else [prompts.schema_message(schema), *conversation]
+            # A mode this server has not answered yet is tried once, with no retries: llama-cpp-python answers
+            # json_schema with HTTP 500, which the client would otherwise retry with backoff before we move on.
+            probing = mode != modes[-1] and _json_mode.get(self.server) != mode
+            client = self._client.with_options(max_retries=0) if probing else self._client
             try:
-                response = self._client.chat.completions.create(model=self.text_model, messages=messages,
-                                                                **extra, **self._limit(step))
+                response = client.chat.completions.create(model=self.text_model, messages=messages,
+                                                          **extra, **self._limit(step))
             except openai.APIStatusError as exc:
                 if exc.status_code in (400, 422, 500) and mode != modes[-1]:
                     log.warning("%s refused JSON mode %s (HTTP %s); trying %s", self.host, mode, exc.status_code,

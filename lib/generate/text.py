@@ -35,7 +35,7 @@ STOPWORDS = frozenset(
     go goes going gone went come comes came coming gets gave given give gives makes made making take takes took
     taken say says said see saw seen know knew known feel felt try tried keep kept put show showed find found
     look looked use used using start started tell told mean meant seem seems seemed become became according
-    verify tbc fixme around approximately roughly
+    verify tbc fixme around approximately roughly nobody everybody anybody everyone anyone none nothing
     في من على إلى عن مع أن إن لا ما هذا هذه ذلك لذلك يجب كان كانت التي الذي هو هي هم نحن أو ثم قد كل بعض عند حتى بين
     של את על עם אני הוא היא הם אנחנו זה זו לא כן גם או אבל כי אם מה מי בין לפני אחרי שלנו צריך שהם""".split()
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Callable
 
 from lib.config import Config
@@ -13,6 +14,7 @@ from lib.errors import AppError, JobCancelled
 from lib.generate import GenerationOptions, Generator, OUTPUT_FORMATS
 from lib.generate.base import provider_waiting
 from lib.generate.models import Usage
+from lib.generate.offline import OFFLINE_NOTES, thin_notes
 from lib.images import ImageRequest, Images
 from lib.jobs.store import Job, Jobs
 from lib.pipeline import Pipeline
@@ -24,19 +26,31 @@ log = logging.getLogger(__name__)
 OPTION_FIELDS = set(GenerationOptions.model_fields)
 
 
-def _themes(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
-    return pipeline.extract_themes(job.session_id).usage, None
+@dataclass(frozen=True)
+class Ran:
+    """How a job's step went: tokens used, the version it saved (the draft), what the page should say about it."""
+
+    usage: Usage
+    version: int | None = None
+    notice: str | None = None
 
 
-def _research(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
-    return pipeline.research(job.session_id).usage, None
+def _themes(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
+    themes = pipeline.extract_themes(job.session_id)
+    return Ran(themes.usage, notice=themes.notice)
 
 
-def _outlines(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
-    return pipeline.outlines(job.session_id).usage, None
+def _research(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
+    research = pipeline.research(job.session_id)
+    return Ran(research.usage, notice=research.notice)
 
 
-def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
+def _outlines(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
+    outlines = pipeline.outlines(job.session_id)
+    return Ran(outlines.usage, notice=outlines.notice)
+
+
+def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
     def beat(stream) -> None:  # after each checkpoint: alive, where the text is, and whether to go on
         try:
             go_on = jobs.beat(job.id, stream.version)
@@ -49,26 +63,43 @@ def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]
     # A run after a worker died goes on from the partial version that worker was writing.
     resume = job.result_version if job.attempts > 1 else None
     stream = pipeline.write_draft(job.session_id, pipeline.draft_stream(job.session_id, resume=resume), after=beat)
-    return stream.usage, stream.version
+    thin = thin_notes(pipeline.sessions.get(job.session_id).brain_dump.raw_content, pipeline.options.draft_words) \
+        if pipeline.generator.offline else None
+    notice = (f"Your notes gave enough for about {thin:,} words, not the {pipeline.options.draft_words:,} asked "
+              "for: add more notes (or a model) for a longer draft.") if thin else None
+    return Ran(stream.usage, stream.version, notice)
 
 
-def _outputs(pipeline: Pipeline, job: Job, jobs: Jobs) -> tuple[Usage, int | None]:
+def _outputs(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
     results = pipeline.outputs(job.session_id, job.options.get("formats") or OUTPUT_FORMATS)
-    return sum((r.usage for r in results.values()), Usage()), None
+    return Ran(sum((r.usage for r in results.values()), Usage()))
 
 
-def _image(db: Database, config: Config, generator: Generator, job: Job) -> Usage:
+def _image(db: Database, config: Config, generator: Generator, job: Job) -> Ran:
     """Make, store and record the image as the job's user, under the id the job chose (a second run after a
     crash finds the row the first one saved instead of making another)."""
     request = ImageRequest.from_job(job.session_id, job.options)
     images = Images(db, job.user_id, worker_store(config, job.user_id), Spool(config.data_dir / "spool"), generator)
     record = images.generate(**request.arguments(), image_id=uuid.UUID(job.options["image_id"]))
-    return Usage(**(record.metadata.get("usage") or {}))
+    return Ran(Usage(**(record.metadata.get("usage") or {})))
 
 
-RUNNERS: dict[str, Callable[[Pipeline, Job, Jobs], tuple[Usage, int | None]]] = {
+RUNNERS: dict[str, Callable[[Pipeline, Job, Jobs], Ran]] = {
     "themes": _themes, "research": _research, "outlines": _outlines, "draft": _draft, "outputs": _outputs,
 }
+
+
+def _offline(generator: Generator, step: str) -> bool:
+    """Whether the offline generator made this step (images may come from another provider)."""
+    return (generator.images_from or generator).offline if step == "image" else generator.offline
+
+
+def notice_of(generator: Generator, step: str, ran: Ran) -> str | None:
+    """The note a finished job leaves for its page: the result's own notice, then what offline generation did."""
+    parts = [ran.notice, OFFLINE_NOTES.get(step) if _offline(generator, step) else None]
+    return " ".join(p for p in parts if p) or None
+
+
 # "Auto-run the rest": after each of these steps, what the user would do by hand, then the next job.
 AUTO_NEXT: dict[str, tuple[Callable[[Pipeline, object], None], str]] = {
     "research": (lambda p, sid: p.complete(sid, "research"), "outlines"),  # every item kept
@@ -103,22 +134,20 @@ def run_job(db: Database, config: Config, generator: Generator, job_id: object, 
     pipeline = Pipeline(Sessions(db, user_id, max_input_chars=config.max_input_chars), generator, options)
     provider_waiting.set(lambda text: _note(jobs, job.id, text))
     try:
-        if job.step == "image":
-            usage, version = _image(db, config, generator, job), None
-        else:
-            usage, version = RUNNERS[job.step](pipeline, job, jobs)
+        ran = _image(db, config, generator, job) if job.step == "image" else RUNNERS[job.step](pipeline, job, jobs)
     except JobCancelled as exc:
         jobs.finish(job.id, "cancelled", error=str(exc))
         return "cancelled"
-    except AppError as exc:
-        jobs.finish(job.id, "failed", error=str(exc))
+    except AppError as exc:  # outputs: Retry makes only the formats that failed
+        failed = getattr(exc, "formats", None)
+        jobs.finish(job.id, "failed", error=str(exc), retry={"formats": failed} if failed else None)
         return "failed"
     except Exception:
         log.exception("job %s (%s) failed", job.id, job.step)
         jobs.finish(job.id, "failed", error="Something went wrong on our side. Everything saved before is kept; "
                                             "press Retry.")
         return "failed"
-    jobs.finish(job.id, "done", usage=usage, result_version=version)
+    jobs.finish(job.id, "done", usage=ran.usage, result_version=ran.version, note=notice_of(generator, job.step, ran))
     try:
         _continue(db, pipeline, job, jobs)
     except AppError as exc:  # the chain stops here; what is done is saved and the next step can be started

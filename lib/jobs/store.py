@@ -188,14 +188,16 @@ class Jobs:
             conn.execute("update public.content_jobs set note = %s, heartbeat_at = now() where id = %s", [text, job_id])
 
     def finish(self, job_id: uuid.UUID, state: str, *, error: str | None = None, usage: Usage | None = None,
-               result_version: int | None = None) -> None:
-        """How the job ended. A finished job also marks its session changed at the same instant, so a page whose
+               result_version: int | None = None, note: str | None = None, retry: dict | None = None) -> None:
+        """How the job ended; `note`: what its page should say about the result; `retry`: the options a Retry
+        uses instead of the job's own (the output formats that failed). A finished job also marks its session changed at the same instant, so a page whose
         copy of the session is older than `finished_at` knows to read it again (lib/ui/steps._watch)."""
         with self.db.as_user(self.user_id) as conn:
             if state == "done":
                 conn.execute("update public.content_sessions set updated_at = now()"
                              " where id = (select session_id from public.content_jobs where id = %s)", [job_id])
             conn.execute(
-                "update public.content_jobs set state = %s, error = %s, usage = %s, finished_at = now(), note = null,"
-                " result_version = coalesce(%s, result_version) where id = %s",
-                [state, error, Jsonb(usage.model_dump() if usage else {}), result_version, job_id])
+                "update public.content_jobs set state = %s, error = %s, usage = %s, finished_at = now(), note = %s,"
+                " result_version = coalesce(%s, result_version), options = options || %s where id = %s",
+                [state, error, Jsonb(usage.model_dump() if usage else {}), note, result_version,
+                 Jsonb({"retry": retry} if retry else {}), job_id])

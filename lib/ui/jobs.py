@@ -33,6 +33,8 @@ def job_status(ctx, session_id, step: str, *, saved_note: str = "", then: Callab
         return None
     if job.active:
         _live(ctx, job.id, step, then)
+    elif job.state == "done" and job.note:  # what the result lacks, or what offline generation did
+        st.caption(f":material/info: {job.note}")
     elif job.state == "failed":
         running, _ = WORDS[step]
         kept = f"What was written is saved as version {job.result_version} (partial). " if step == "draft" and \
@@ -67,7 +69,8 @@ def auto_run_banner(ctx, session_id, here: str) -> None:
 
 
 def _extra(job: Job) -> dict:
-    return {k: v for k, v in job.options.items() if k in ("formats", "auto")}
+    """What a Retry starts: the job's own choices, or what the job said to retry (only the formats that failed)."""
+    return {k: v for k, v in {**job.options, **job.options.get("retry", {})}.items() if k in ("formats", "auto")}
 
 
 def with_errors(action: Callable[[], object]) -> None:

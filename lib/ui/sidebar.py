@@ -59,7 +59,8 @@ def sidebar(ctx: AppContext) -> GenerationOptions:
             if ctx.config.image_generator != "offline":
                 st.caption(f"Images: {images}")
         else:
-            st.caption(f"Text: {ctx.config.openai_text_model} at {where} · Images: {images}")
+            st.caption(f"Text: {getattr(ctx.generator, 'text_model_name', ctx.config.openai_text_model)} at {where}"
+                       f" · Images: {images}")
         with st.expander("Generation options", icon=":material/tune:"):
             language = st.selectbox("Language", LANGUAGES, key="opt_language")
             tone = st.selectbox("Tone", TONES, key="opt_tone")
