@@ -8,7 +8,7 @@ from lib.generate import OUTPUT_FORMAT_LABELS, OUTPUT_FORMATS
 from lib.limit_warnings import counts, limit_warnings
 from lib.output_text import (Newsletter, blog_fields, copies, hashtags, markdown_html, markdown_plain, newsletter_parts,
                              newsletter_plain, text_html, x_posts)
-from lib.wording import plural
+from lib.wording import history_label, plural
 from tests.helpers import through
 
 NEWSLETTER = """Subject: Fewer meetings, better decisions
@@ -110,6 +110,10 @@ def test_warnings_say_what_a_platform_would_do():
                                              (1, "hashtag", "1 hashtag")])
 def test_plurals(n, word, expected):
     assert plural(n, word) == expected
+
+
+def test_a_version_list_says_how_many_versions():
+    assert [history_label(n) for n in (1, 2)] == ["Version history · 1 version", "Version history · 2 versions"]
 
 
 def test_the_export_lists_outputs_in_the_order_every_screen_uses(pipeline):

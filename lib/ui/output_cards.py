@@ -18,7 +18,7 @@ from lib.output_text import BLOG_FIELDS, Copy, blog_fields, copies, keywords, ma
 from lib.session_data import Output
 from lib.ui.copy_button import copy_buttons
 from lib.ui.editing import Edit, version_history
-from lib.wording import plural
+from lib.wording import history_label, plural
 
 # Streamlit 1.67 sends a text area's value on blur or Ctrl+Enter only; lib/ui/autosave.py commits it after a
 # short pause in typing, so the count follows the text at each pause.
@@ -171,7 +171,7 @@ def output_card(kind: str, out: Output, edit: Edit, *, key: str, save: Callable,
         count_line(kind, out.content)
         _saved(out)
     newest = versions[-1].version if versions else None
-    with st.expander(f"Version history · {plural(len(versions), 'version')}", icon=":material/history:"):
+    with st.expander(history_label(len(versions)), icon=":material/history:"):
         version_history(key, versions,
                         lambda v: st.caption("The newest version is the one shown above.") if v.version == newest
                         else show(kind, v.content, key=f"{key}:v{v.version}"),
