@@ -351,3 +351,15 @@ def test_text_colour_reaches_readable_contrast_on_any_background():
         box = (20, 10, 180, 110)
         ink = _readable(image, box, {})
         assert min(contrast_ratio(ink, p) for p in _pixels(image.crop(box))) >= 4.5, background
+
+
+def test_outputs_of_a_hand_edited_draft_leave_out_its_notes_and_facts_to_check(gen):
+    markdown = (
+        "# Launch notes\n\nWe are launching a newsletter for plumbers. Open rates average 40% *(verify)*.\n\n"
+        "TODO: check the list with marco@example.com.\n\n## Why email\n\nEmail is the one channel we own. "
+        "Reply to this email with your headache. <script>alert('x')</script>\n\n## Next steps\n\nWhat would you put in issue one?\n"
+    )
+    for fmt, output in every_output(gen, markdown).items():
+        assert not MARKERS.search(output.content), (fmt, output.content)
+        assert "40%" not in output.content and "Marco" not in output.content, fmt
+        assert "newsletter for plumbers" in output.content or fmt == "blog_seo", fmt
