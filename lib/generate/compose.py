@@ -422,24 +422,22 @@ def draft_chunks(
 
 
 def _keyphrases(analysis: Analysis, limit: int) -> list[str]:
-    """Topic phrases for hashtags and keywords: the subject, then the noun phrases that recur."""
-    seen: set[str] = set()
-    out = []
-    candidates = [analysis.subject.display] if analysis.subject is not None and analysis.subject.mentions >= 2 else []
-    if candidates:
-        seen.add(analysis.subject.key)
+    """Topic phrases for hashtags and keywords: the subject, then the noun phrases the text comes back to (two or
+    three words before one: "#SubjectLines" says more than "#Issue"), then phrases said once."""
+    subject = [analysis.subject.display] if analysis.subject is not None and analysis.subject.mentions >= 2 else []
+    seen: set[str] = {analysis.subject.key} if subject else set()
+    ranked: list[tuple[int, str]] = []
     for phrase in analysis.facets():
         if len(phrase.key) > 3 or set(phrase.key) & seen or any(ch.isdigit() for ch in phrase.display):
             continue
-        if len(phrase.key) == 1 and len(phrase.units) < 2:
+        once = len(phrase.units) < 2
+        if len(phrase.key) == 1 and once:
             continue  # a lone word must recur to stand for the text
         seen.update(phrase.key)
-        candidates.append(phrase.display)
-    for text in candidates:
-        if len(out) >= limit:
-            break
-        out.append(text)
-    return out
+        ranked.append((2 if once else int(len(phrase.key) == 1), phrase.display))
+    main = {analysis.main_script}
+    ranked.sort(key=lambda r: (not scripts_of(r[1]) <= main, r[0]))  # the text's main script first
+    return (subject + [display for _, display in ranked])[:limit]
 
 
 @dataclass
