@@ -497,7 +497,10 @@ class _Picker:
         """Sentences of the draft in a script none of `chosen` is written in (one per script)."""
         have = set().union(*(scripts_of(s) for s in chosen)) if chosen else set()
         extra = []
+        closing = {collapse(s).casefold() for p in self.draft.closing for s in split_sentences(p)}
         for text in self.draft.sentences():
+            if collapse(text).casefold() in closing:
+                continue  # the call to action has its own place
             new = scripts_of(text) - have
             if new and fits(text) and self.take(text):
                 extra.append(text)

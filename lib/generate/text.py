@@ -35,7 +35,7 @@ STOPWORDS = frozenset(
     go goes going gone went come comes came coming gets gave given give gives makes made making take takes took
     taken say says said see saw seen know knew known feel felt try tried keep kept put show showed find found
     look looked use used using start started tell told mean meant seem seems seemed become became according
-    verify tbc fixme around approximately roughly nobody everybody anybody everyone anyone none nothing
+    verify tbc fixme around approximately roughly nobody everybody anybody everyone anyone none nothing re fwd fw cc bcc
     في من على إلى عن مع أن إن لا ما هذا هذه ذلك لذلك يجب كان كانت التي الذي هو هي هم نحن أو ثم قد كل بعض عند حتى بين
     של את על עם אני הוא היא הם אנחנו זה זו לא כן גם או אבל כי אם מה מי בין לפני אחרי שלנו צריך שהם""".split()
 )
@@ -135,8 +135,8 @@ class Unit:
 
     @property
     def read(self) -> str:
-        """The text its tokens point into: the publishable form of prose and facts, else the note as written."""
-        return self.prose if self.kind in PUBLIC_KINDS else self.text
+        """The text its tokens point into: the note in its tidy form (markers, e-mails and code left out)."""
+        return self.prose or self.text
 
 
 @dataclass
@@ -439,7 +439,7 @@ def split_units(text: str, *, clauses_if_few: bool = True) -> list[Unit]:
         seen.add(key)
         kind = _sentence_kind(piece, line_kind, lower_words)
         prose = tidy(piece)
-        tokens = tokenize(prose if kind in PUBLIC_KINDS else piece)
+        tokens = tokenize(prose or piece)
         units.append(Unit(len(units), piece, line_no, tokens, terms_of(tokens), kind, prose))
     return units
 
