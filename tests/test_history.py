@@ -21,12 +21,15 @@ def alice(db, user_a):
 
 
 def add_images(db, user, session_id, n):
-    """`n` image rows in a session, written as the user (no files: only the rows matter here)."""
+    """`n` image rows in a session (None: standalone), written as the user; no files: only the rows matter here."""
     with db.as_user(user) as conn:
         conn.execute(
-            "insert into public.generated_images (user_id, session_id, storage_path, public_url, prompt, model_used)"
-            " select %s, %s, 'p/' || g, 'http://x/' || g, 'a prompt', 'offline' from generate_series(1, %s) g",
-            [user, session_id, n])
+            "insert into public.generated_images (user_id, session_id, storage_path, public_url, prompt, model_used,"
+            " metadata) select %(user)s::uuid, %(sid)s::uuid, p || '.png', 'http://x/' || p || '.png', 'a prompt', 'offline',"
+            " jsonb_build_object('thumbnail', jsonb_build_object('path', p || '.thumb.webp',"
+            " 'public_url', 'http://x/' || p || '.thumb.webp'))"
+            " from (select %(user)s || '/' || gen_random_uuid() as p from generate_series(1, %(n)s)) g",
+            {"user": str(user), "sid": session_id, "n": n})
 
 
 def all_pages(db, user, flt=None, page_size=20):
