@@ -38,3 +38,16 @@ def count_statements(db: Database) -> Iterator[list[int]]:
 
     with mock.patch.object(db, "as_user", counted):
         yield counter
+
+
+def rerun_statements(app) -> int:
+    """How many statements one rerun of an AppTest `app` sends on the app's own database (process-wide, from
+    its settings), per-user setups included; the rerun must not fail."""
+    from lib.config import load_config
+    from lib.db import get_database
+
+    with count_statements(get_database(load_config())) as n:
+        app.run()
+    if app.exception:
+        raise AssertionError(app.exception)
+    return n[0]

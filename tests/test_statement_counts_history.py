@@ -3,9 +3,7 @@ user with one: counted on the app's own database while AppTest reruns each page 
 
 import pytest
 
-from bench.statements import count_statements
-from lib.config import load_config
-from lib.db import get_database
+from bench.statements import rerun_statements
 from lib.session import Sessions
 from tests.helpers import open_page
 from tests.test_history import add_images
@@ -29,17 +27,9 @@ def test_a_page_sends_the_same_statements_at_any_size(app, db, user, page, query
     if query:
         app.query_params["q"] = query
     open_page(app, page)
-    app_db = get_database(load_config())  # the database the app's pages use (process-wide)
-
-    def statements():
-        with count_statements(app_db) as n:
-            app.run()
-        assert not app.exception
-        return n[0]
-
-    small = statements()
+    small = rerun_statements(app)
     grow(db, user, 45)  # 46 sessions (more than two History pages), 194 images
-    large = statements()
+    large = rerun_statements(app)
     assert small == large, (small, large)
     if "history" in page:  # a full page of cards (20), a full grid of tiles (24, one caption each: the prompt)
         assert len([m for m in app.markdown if m.value.startswith("**")]) == 20
