@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.wording import history_label
 from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.editing import Edit, edited_note, editor_id, version_history
@@ -21,7 +22,7 @@ step_usage_caption(session.drafts)
 edit = Edit(f"draft-{session.id}", draft)
 edit.load({"text": draft.markdown})
 sessions = ctx.sessions
-edit_tab, preview_tab, history_tab = st.tabs(["Edit", "Preview", f"Versions ({len(session.drafts)})"])
+edit_tab, preview_tab, history_tab = st.tabs(["Edit", "Preview", history_label(len(session.drafts))])
 with edit_tab:
     if draft.source == "partial":
         st.warning(f"v{draft.version} is partial: the model stopped before the end of the draft (its length limit, "

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.wording import history_label
 from lib.generate import Outline
 from lib.outline_text import edited_outline, sections_to_text
 from lib.ui import version_views as views
@@ -65,7 +66,7 @@ with st.container(border=True):
     st.text_input("Call to action", key=edit.key(f"cta-{index}"), **kw)
 edit.status("outline")
 
-with st.expander(f"Versions ({len(session.outlines)})", icon=":material/history:"):
+with st.expander(history_label(len(session.outlines)), icon=":material/history:"):
     version_history(f"outline-{session.id}", session.outlines, views.outline,
                     lambda n: sessions.restore(session.id, "outline", n, editor=editor_id()),
                     detail=views.outline_detail, then=edit.reset)

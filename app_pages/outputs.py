@@ -11,6 +11,7 @@ from lib.ui.editing import Edit, edited_note, editor_id
 from lib.ui.image_grid import image_form, image_grid
 from lib.ui.image_jobs import image_jobs
 from lib.ui.nav import link
+from lib.ui.usage import step_usage_caption
 from lib.ui.output_cards import output_card
 from lib.ui.steps import confirm_regenerate, generate, running, step_page
 
@@ -62,6 +63,7 @@ if edits:  # each format once, in the one order every screen and the export use
                         versions=session.output_versions(kind),
                         restore=lambda n, kind=kind: sessions.restore(session.id, "output", n, editor=editor_id(),
                                                                       output_type=kind))
+            step_usage_caption(session.output_versions(kind))
 
 st.divider()
 st.subheader("Images")

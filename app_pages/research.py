@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from lib.wording import history_label
 from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.ui import version_views as views
 from lib.ui.context import app_context
@@ -56,7 +57,7 @@ for kind in RESEARCH_KINDS:
         st.checkbox(f"{item.text}{source}{flag}", key=edit.key(item.id), on_change=edit.save, args=(save_ticks,))
 edit.status("research selection")
 
-with st.expander(f"Versions ({len(session.research)})", icon=":material/history:"):
+with st.expander(history_label(len(session.research)), icon=":material/history:"):
     version_history(f"research-{session.id}", session.research,
                     views.research,
                     lambda n: sessions.restore(session.id, "research", n, editor=editor_id()),

@@ -14,6 +14,7 @@ from lib.ui.image_grid import image_grid
 from lib.ui.image_jobs import image_jobs
 from lib.ui.nav import go, link, resume_key, step_indicator
 from lib.ui.rename import rename_control
+from lib.ui.usage import session_usage_caption
 
 ctx = app_context()
 session = require_session(ctx.sessions)
@@ -27,6 +28,7 @@ with rename:
     rename_control(ctx.sessions, session.id, session.title, key=f"detail-{session.id}")
 st.caption(f"{step_indicator(session.status)} · started {local_time(session.created_at):%Y-%m-%d %H:%M} · "
            f"last activity {local_time(session.updated_at):%Y-%m-%d %H:%M}")
+session_usage_caption(ctx, session.id)
 
 
 @st.dialog("Delete this session?")

@@ -97,7 +97,8 @@ def test_output_edits_are_saved_as_they_arrive(app, pipeline):
     sid = through(pipeline, "outputs")
     pipeline.outputs(sid, ["newsletter"])
     open_page(app, "app_pages/outputs.py", sid)
-    editor(app, f"out-{sid}-newsletter@0:text").input("My newsletter.").run()
+    app.toggle(key=f"out-{sid}-newsletter:editing").set_value(True).run()  # the preview's Edit switch
+    editor(app, f"out-{sid}-newsletter@1:text").input("My newsletter.").run()
     versions = pipeline.sessions.get(sid).output_versions("newsletter")
     assert [(o.source, o.content) for o in versions][-1] == ("edited", "My newsletter.")
 

@@ -204,6 +204,7 @@ def test_an_edited_x_post_over_the_limit_is_flagged_and_still_saved(app, pipelin
     sid = through(pipeline, "outputs")
     pipeline.outputs(sid, ["x_thread"])
     open_page(app, "app_pages/outputs.py", sid)
+    app.toggle(key=f"out-{sid}-x_thread:editing").set_value(True).run()  # the preview's Edit switch
     area = next(t for t in app.text_area if t.key.startswith(f"out-{sid}-x_thread"))
     assert not [w for w in app.warning if "characters as X counts them" in w.value]
     area.input(area.value + "\n\n" + "far too long " * 30).run()

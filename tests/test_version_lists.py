@@ -35,7 +35,7 @@ def test_research_versions(app, pipeline):
     dropped = first.items[0]
     sessions.keep_research_items(sid, [i.id for i in first.items[1:]])
     open_page(app, "app_pages/research.py", sid)
-    assert "Versions (2)" in [e.label for e in app.expander]
+    assert "Version history · 2 versions" in [e.label for e in app.expander]
     app.selectbox(key=f"research-{sid}:history").set_value(2).run()
     assert "~~_" in shown(app) and dropped.text in shown(app)  # the unticked item, struck through
     restore_on(app, f"research-{sid}:history", 1)

@@ -163,7 +163,13 @@ def visible_panel(page: Page) -> Locator:
 
 
 def output_box(page: Page) -> Locator:
-    return visible_panel(page).get_by_role("textbox", name="Edit", exact=True)
+    """The visible output's editor, opened with its Edit switch when the preview is showing."""
+    panel = visible_panel(page)
+    box = panel.get_by_role("textbox", name=re.compile(r" text$"))
+    if not box.count():
+        panel.get_by_text("Edit", exact=True).click()
+        idle(page)
+    return box
 
 
 def checkbox(page: Page, text: str) -> Locator:
@@ -497,7 +503,7 @@ def test_regenerating_outputs_keeps_the_edit_and_it_can_be_restored(page: Page, 
     assert kept.content == edited.content and kept.source == "edited"
 
     panel = visible_panel(page)
-    panel.get_by_text(f"Versions ({len(versions)})").click()
+    panel.get_by_text(f"Version history · {len(versions)} versions").click()
     pick_version(panel, page, edited.version)
     restore = panel.get_by_role("button", name=f"Restore v{edited.version} as the newest")
     expect(restore).to_be_visible()
@@ -519,10 +525,10 @@ def test_older_research_versions_are_reachable(page: Page, app_url, db):
     page.get_by_role("button", name="Regenerate research").click()
     settle(page)
     eventually(lambda: len(load(db, sid).research) == 2, "a second research version")
-    expect(page.get_by_text("Versions (2)")).to_be_visible()
+    expect(page.get_by_text("Version history · 2 versions")).to_be_visible()
     settle(page)
-    expander = main(page).locator("[data-testid=stExpander]").filter(has_text="Versions (2)")
-    expander.get_by_text("Versions (2)").click()
+    expander = main(page).locator("[data-testid=stExpander]").filter(has_text="Version history · 2 versions")
+    expander.get_by_text("Version history · 2 versions").click()
     pick_version(expander, page, 1)
     expect(expander.get_by_role("button", name="Restore v1 as the newest")).to_be_visible()
     expect(expander.get_by_text(items[0].text, exact=False).first).to_be_visible()
@@ -532,7 +538,7 @@ def test_older_research_versions_are_reachable(page: Page, app_url, db):
     research = eventually(lambda: (r := load(db, sid).current_research).restored_from == 1 and r, "v1 restored")
     assert research.version == 3 and research.items == items
     fresh_load(page)
-    expect(page.get_by_text("Versions (3)")).to_be_visible()
+    expect(page.get_by_text("Version history · 3 versions")).to_be_visible()
 
 
 # --- 7. Two tabs: nobody's text is replaced ----------------------------------------------------------------
