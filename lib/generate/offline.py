@@ -152,7 +152,7 @@ class OfflineGenerator(Generator):
                 fix="Add a few sentences of notes (emoji and links alone are not enough).",
             )
         subject = analysis.subject
-        overview = subject is not None and (subject.mentions >= 3 or bool(subject.name))
+        overview = subject is not None and subject.clear
         groups = cluster(analysis, low=3 - overview, high=7 - overview)
         themes: list[Theme] = []
         titles: set[str] = set()

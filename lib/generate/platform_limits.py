@@ -135,6 +135,9 @@ def slugify(text: str, max_len: int = LIMITS["blog_seo"]["slug_max"]) -> str:
 
 
 def hashtag(phrase: str) -> str:
+    """"remote onboarding" -> "#RemoteOnboarding"; "" for a phrase a tag cannot spell (vowel signs of Hindi, Thai)."""
+    if any(unicodedata.category(ch).startswith("M") for ch in phrase):
+        return ""  # a tag keeps letters and digits only: without its vowel signs the word would be misspelt
     words = re.findall(r"[^\W_]+", phrase)
     tag = "".join(w if w.isupper() else w[:1].upper() + w[1:] for w in words)
     return f"#{tag}" if tag else ""

@@ -53,7 +53,7 @@ VERBS = frozenset(
     clean decide deliver describe ensure expect explain fail fails forget forward gave grow happen hate hear
     heard hurt ignore improve include inflate join learn leave lose meet mention miss move notice prefer prove
     read realise realize receive reduce refer remember remove repeat require seem sell send serve skip spend
-    stay suggest teach tell thank think throw understand win wonder worry write wrote build matter""".split()
+    stay suggest teach tell thank think throw understand win wonder worry write wrote build matter publish""".split()
 )
 # Adjectives that end no topic ("local", "late"): a phrase that names a theme ends on a noun.
 ADJECTIVES = frozenset(
@@ -66,6 +66,9 @@ NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred
     thousand million billion dozen half once twice""".split()
 )
+# Words after which a word is a noun ("each issue", "the reader"): a single word names a theme only as a noun.
+DETERMINERS = frozenset("""the a an this that these those each every our your their my his her its one per some any
+    no which whose another either neither""".split())
 # Meta words of a brain dump that are still part of a name when capitalised ("Field Notes").
 META_WORDS = frozenset("note notes idea ideas".split())
 LENGTH_BONUS = {1: 0.8, 2: 1.3, 3: 1.25, 4: 0.95}
@@ -300,7 +303,8 @@ _INTERNAL_LINE = re.compile(r"^\W*(?:todo|to-do|fixme|tbd|tbc|wip|internal|note 
 _INTERNAL = re.compile(
     r"\b(?:todo|fixme|tbd)\b|\breply to this (?:e-?mail|message|newsletter)\b|\bnote to self\b|\bnot for publication\b"
     r"|\bdon'?t publish\b|\bremove before\b|\bdecide by\b|\bfollow up with\b|\bskip\?"
-    r"|^maybe\b[^.!]*\?$|^test (?:against|vs\.?|versus)\b", re.I)  # hedges: "Maybe too cute?", "Test against X"
+    r"|^maybe\b[^.!]*\?$|^test (?:against|vs\.?|versus)\b"  # hedges: "Maybe too cute?", "Test against X"
+    r"|\b(?:name|title|tagline|slogan) (?:alternatives|options|candidates)\b|\bis winning\b", re.I)  # team choices
 _NAMED_ACTION = re.compile(r"\b(?i:ping|e-?mail|ask|remind|cc|slack|message|call|loop in|check with|talk to)\s+@?([A-Z][a-z]+)\b")
 _NAME_SAYS = re.compile(
     r"^([A-Z][a-z]+)\s+(?:thinks|said|says|wants|suggested|suggests|mentioned|reckons|feels|prefers|asked|believes|proposed)\b")
@@ -382,7 +386,8 @@ def _line_kind(line: str, first: bool, many_lines: bool) -> str | None:
     if _CHECK_LINE.match(line):
         return CHECK
     words = len(line.split())
-    if many_lines and ((first and not ends_sentence(line) and words <= 18) or (line.endswith(":") and words <= 6)):
+    if many_lines and ((first and not ends_sentence(line) and words <= 18 and len(_split_line(line)) == 1)
+                       or (line.endswith(":") and words <= 6)):
         return HEADING
     return None
 
@@ -472,8 +477,14 @@ class Subject:
     key: str  # the word's key ("newsletter")
     display: str  # as the notes write it
     phrase: str  # the heading's phrase around it ("newsletter launch"), else `display`
-    mentions: int  # sentences that mention it
+    mentions: int  # sentences that mention it (the heading aside)
     name: str = ""  # a name the heading gives ("Shiftboard 2.0"), if any
+    in_heading: bool = False  # the notes' heading names it
+
+    @property
+    def clear(self) -> bool:
+        """Whether the notes are plainly about it: named in their heading and said again, or said three times."""
+        return self.mentions >= 3 or bool(self.name) or (self.in_heading and self.mentions >= 2)
 
 
 class Analysis:
@@ -543,26 +554,29 @@ class Analysis:
                 and not (token.text.isascii() and token.text.casefold().endswith("ly")))
 
     def _subject(self) -> Subject | None:
+        """The noun the most sentences mention; when the notes have a heading, the heading's noun they mention most."""
         mentions: Counter = Counter()
         first: dict[str, int] = {}
         forms: dict[str, Counter] = {}
         heading_keys: set[str] = set()
-        for bonus, units in ((2, self.headings), (1, self.content_units)):
+        for in_heading, units in ((True, self.headings), (False, self.content_units)):
             for unit in units:
                 seen = set()
                 for token in unit.tokens:
-                    if not self.nounish(token) or (bonus == 1 and self.is_name(token)) or token.norm in seen:
+                    if not self.nounish(token) or (not in_heading and self.is_name(token)) or token.norm in seen:
                         continue
                     seen.add(token.norm)
-                    mentions[token.norm] += bonus
                     first.setdefault(token.norm, len(first))
                     form = token.text.casefold() if token.text.casefold() in self.lower_words else token.text
-                    forms.setdefault(token.norm, Counter())[form] += bonus
-                    if bonus == 2:
+                    forms.setdefault(token.norm, Counter())[form] += 2 if in_heading else 1  # the heading's spelling
+                    if in_heading:
                         heading_keys.add(token.norm)
-        if not mentions:
+                    else:
+                        mentions[token.norm] += 1
+        candidates = [k for k in heading_keys if mentions[k]] or list(mentions) or list(heading_keys)
+        if not candidates:
             return None
-        key = min(mentions, key=lambda k: (-mentions[k], first[k]))
+        key = min(candidates, key=lambda k: (-mentions[k], first[k]))
         display = max(forms[key].items(), key=lambda kv: (kv[1], kv[0].islower()))[0]
         phrase = display
         for unit in self.headings:
@@ -570,7 +584,7 @@ class Analysis:
             if runs:
                 phrase = self._display(unit.read, runs[0])
                 break
-        return Subject(key, display, phrase, mentions[key] - (1 if key in heading_keys else 0), self._heading_name())
+        return Subject(key, display, phrase, mentions[key], self._heading_name(), key in heading_keys)
 
     def _heading_name(self) -> str:
         """A capitalised name in the heading that the notes use again ("Shiftboard 2.0")."""
@@ -603,12 +617,25 @@ class Analysis:
                 continue
             if phrase.key in subsumed:
                 continue  # "Field" only ever occurs in "Field Notes": name the longer phrase
+            if len(phrase.key) == 1 and phrase.display.isascii() and phrase.key[0] not in self._nouns:
+                continue  # never seen as a noun ("repurpose too little")
             if len(phrase.key) == 1 and phrase.display[:1].isupper() and phrase.display.casefold() not in self.lower_words \
                     and not phrase.display.isupper() and len(phrase.units) < 3:
                 continue  # a first name mentioned once or twice is not a theme
             out.append(phrase)
         main = self.main_script
         return sorted(out, key=lambda p: not scripts_of(p.display) <= {main})  # the notes' main script first
+
+    @cached_property
+    def _nouns(self) -> set[str]:
+        """Keys of words the notes use as nouns: after a determiner ("each issue"), or ending a phrase ("new hires")."""
+        nouns = set()
+        for unit in self.content_units:
+            for before, token in zip(unit.tokens, unit.tokens[1:]):
+                if before.text.casefold() in DETERMINERS and not unit.read[before.end : token.start].strip():
+                    nouns.add(token.norm)
+            nouns.update(run[-1].norm for run in candidate_runs(unit.read, unit.tokens) if len(run) > 1)
+        return nouns
 
     @cached_property
     def main_script(self) -> str:
