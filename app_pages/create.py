@@ -7,7 +7,7 @@ from lib.ui import version_views as views
 from lib.ui.context import app_context
 from lib.ui.session_url import require_session, session_id_param
 from lib.ui.shown_errors import shown_errors
-from lib.ui.editing import Edit, editor_id, version_history
+from lib.ui.editing import Edit, editor_id, listed_versions, version_history
 from lib.ui.jobs import start_job
 from lib.ui.nav import go
 from lib.ui.steps import next_button, require_result, running, session_header, start_research, step_button
@@ -51,10 +51,11 @@ with st.expander(f"Brain dump · v{notes.version}", expanded=not notes.themes, i
                  on_change=edit.save, args=(lambda base, editor: sessions.edit_brain_dump(
                      session.id, st.session_state[edit.key("text")], base=base, editor=editor),))
     edit.status("brain dump")
-    if len(session.brain_dumps) > 1:
+    if session.count("brain_dump") > 1:
         version_history(f"notes-{session.id}", session.brain_dumps, views.brain_dump,
                         lambda n: sessions.restore(session.id, "brain_dump", n, editor=editor_id()),
-                        detail=views.brain_dump_detail, then=edit.reset)
+                        detail=views.brain_dump_detail, then=edit.reset,
+                        **listed_versions(sessions, session, "brain_dump"))
 
 
 if notes.themes and running(ctx, session, "themes", saved_note="The earlier themes are kept.", then=edit.reset):

@@ -5,7 +5,7 @@ import streamlit as st
 from lib.wording import history_label
 from lib.ui import version_views as views
 from lib.ui.context import app_context
-from lib.ui.editing import Edit, edited_note, editor_id, version_history
+from lib.ui.editing import Edit, edited_note, editor_id, listed_versions, version_history
 from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_outputs, step_page, stop_while_running
 from lib.ui.usage import step_usage_caption
 
@@ -22,7 +22,7 @@ step_usage_caption(session.drafts)
 edit = Edit(f"draft-{session.id}", draft)
 edit.load({"text": draft.markdown})
 sessions = ctx.sessions
-edit_tab, preview_tab, history_tab = st.tabs(["Edit", "Preview", history_label(len(session.drafts))])
+edit_tab, preview_tab, history_tab = st.tabs(["Edit", "Preview", history_label(session.count("draft"))])
 with edit_tab:
     if draft.source == "partial":
         st.warning(f"v{draft.version} is partial: the model stopped before the end of the draft (its length limit, "
@@ -37,7 +37,7 @@ with preview_tab:
 with history_tab:
     version_history(f"draft-{session.id}", session.drafts, views.draft,
                     lambda n: sessions.restore(session.id, "draft", n, editor=editor_id()),
-                    detail=views.draft_detail, then=edit.reset)
+                    detail=views.draft_detail, then=edit.reset, **listed_versions(sessions, session, "draft"))
 
 left, middle, right = st.columns(3)
 with left:

@@ -7,7 +7,7 @@ from lib.generate import Outline
 from lib.outline_text import edited_outline, sections_to_text
 from lib.ui import version_views as views
 from lib.ui.context import app_context
-from lib.ui.editing import Edit, edited_note, editor_id, version_history
+from lib.ui.editing import Edit, edited_note, editor_id, listed_versions, version_history
 from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_draft, step_page, stop_while_running
 from lib.ui.usage import step_usage_caption
 
@@ -66,10 +66,10 @@ with st.container(border=True):
     st.text_input("Call to action", key=edit.key(f"cta-{index}"), **kw)
 edit.status("outline")
 
-with st.expander(history_label(len(session.outlines)), icon=":material/history:"):
+with st.expander(history_label(session.count("outline")), icon=":material/history:"):
     version_history(f"outline-{session.id}", session.outlines, views.outline,
                     lambda n: sessions.restore(session.id, "outline", n, editor=editor_id()),
-                    detail=views.outline_detail, then=edit.reset)
+                    detail=views.outline_detail, then=edit.reset, **listed_versions(sessions, session, "outline"))
 
 
 def regenerate() -> None:

@@ -7,7 +7,7 @@ from lib.image_prompt import image_prompt
 from lib.ui.context import app_context
 from lib.ui.session_url import session_id_param
 from lib.ui.shown_errors import shown_errors
-from lib.ui.editing import Edit, edited_note, editor_id
+from lib.ui.editing import Edit, edited_note, editor_id, listed_versions
 from lib.ui.image_grid import image_form, image_grid
 from lib.ui.image_jobs import image_jobs
 from lib.ui.nav import link
@@ -62,7 +62,8 @@ if edits:  # each format once, in the one order every screen and the export use
                                                                                         base=base, editor=editor),
                         versions=session.output_versions(kind),
                         restore=lambda n, kind=kind: sessions.restore(session.id, "output", n, editor=editor_id(),
-                                                                      output_type=kind))
+                                                                      output_type=kind),
+                        listed=listed_versions(sessions, session, "output", kind))
             step_usage_caption(session.output_versions(kind))
 
 st.divider()

@@ -6,7 +6,7 @@ from lib.wording import history_label
 from lib.generate import RESEARCH_KIND_LABELS, RESEARCH_KINDS
 from lib.ui import version_views as views
 from lib.ui.context import app_context
-from lib.ui.editing import Edit, edited_note, editor_id, version_history
+from lib.ui.editing import Edit, edited_note, editor_id, listed_versions, version_history
 from lib.ui.steps import confirm_regenerate, generate, next_button, require_result, start_outlines, step_page, stop_while_running
 from lib.ui.usage import step_usage_caption
 
@@ -57,11 +57,11 @@ for kind in RESEARCH_KINDS:
         st.checkbox(f"{item.text}{source}{flag}", key=edit.key(item.id), on_change=edit.save, args=(save_ticks,))
 edit.status("research selection")
 
-with st.expander(history_label(len(session.research)), icon=":material/history:"):
+with st.expander(history_label(session.count("research")), icon=":material/history:"):
     version_history(f"research-{session.id}", session.research,
                     views.research,
                     lambda n: sessions.restore(session.id, "research", n, editor=editor_id()),
-                    detail=views.research_detail, then=edit.reset)
+                    detail=views.research_detail, then=edit.reset, **listed_versions(sessions, session, "research"))
 
 left, right = st.columns(2)
 with left:

@@ -22,6 +22,7 @@ from lib.db import Database
 from lib.errors import DatabaseError, NotFoundError, SessionNotFound, StorageError
 from lib.generate.models import ImageResult
 from lib.ids import parse_id
+from lib.paging import decode_cursor, encode_cursor
 from lib.session import Sessions, parse_session_id
 from lib.spool import Spool
 from lib.storage.base import ImageStore, object_path
@@ -245,13 +246,26 @@ class Images:
             raise ImageNotFound()
         return ImageRecord(**row)
 
-    def for_session(self, session_id: object, limit: int | None = None) -> list[ImageRecord]:
-        """The session's images, newest first (only the newest `limit` when given)."""
+    def for_session(self, session_id: object, limit: int | None = None, *, after: str | None = None
+                    ) -> list[ImageRecord]:
+        """The session's images, newest first (only the newest `limit` when given; `after`: a page's cursor,
+        from `cursor_of`, to start after that image)."""
         sid = parse_session_id(session_id)
+        stamp, last = decode_cursor(after)
         with self.db.as_user(self.user_id) as conn:
             rows = conn.execute(f"select {IMAGE_COLUMNS} from public.generated_images where session_id = %s"
-                                " order by created_at desc, id desc limit %s", [sid, limit]).fetchall()
+                                " and (%s::timestamptz is null or (created_at, id) < (%s, %s))"
+                                " order by created_at desc, id desc limit %s", [sid, stamp, stamp, last, limit]).fetchall()
         return [ImageRecord(**r) for r in rows]
+
+    @staticmethod
+    def cursor_of(record: ImageRecord) -> str:
+        return encode_cursor(record.created_at, record.id)
+
+    def count_for_session(self, session_id: object) -> int:
+        with self.db.as_user(self.user_id) as conn:
+            return conn.execute("select count(*) as n from public.generated_images where session_id = %s",
+                                [parse_session_id(session_id)]).fetchone()["n"]
 
     def standalone(self, limit: int = 50) -> list[ImageRecord]:
         with self.db.as_user(self.user_id) as conn:

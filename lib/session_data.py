@@ -33,6 +33,8 @@ class Versioned:
     usage: Usage
     created_at: datetime
     updated_at: datetime
+    # False: only listed (a page's view holds older versions' bookkeeping, not their text; Sessions.version reads it)
+    loaded: bool = field(default=True, kw_only=True)
 
     @property
     def base(self) -> Base:
@@ -101,6 +103,14 @@ class Session:
     outlines: list[OutlineVersion] = field(default_factory=list)
     drafts: list[DraftVersion] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
+    # How many versions each step has ("draft", "output:newsletter"…) when not all are listed (Sessions.view).
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, step: str, output_type: str | None = None) -> int:
+        """How many versions `step` has (all of them, listed or not)."""
+        listed = {"brain_dump": self.brain_dumps, "research": self.research, "outline": self.outlines,
+                  "draft": self.drafts}.get(step) if step != "output" else self.output_versions(output_type or "")
+        return self.counts.get(f"output:{output_type}" if step == "output" else step, len(listed or []))
 
     @property
     def brain_dump(self) -> BrainDump | None:

@@ -21,7 +21,13 @@ def start_app(data_dir) -> subprocess.Popen:
         cwd=ROOT, env={**os.environ, "CONTENT_DATA_DIR": str(data_dir), "DATABASE_URL": "", "CONTENT_GENERATOR": ""},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    wait_healthy(port, proc)  # the lifespan has started the database by the time the app answers
+    wait_healthy(port, proc)
+    # The lifespan starts the database in the background (pages are served after 15 s at the latest): wait for it.
+    deadline = time.monotonic() + 60
+    while not (data_dir / "postgres" / "postmaster.pid").exists() or \
+            not (data_dir / "postgres" / ".handle_pids.json").exists() or proc.pid not in handles(data_dir):
+        assert time.monotonic() < deadline and proc.poll() is None, "the app did not start its database"
+        time.sleep(0.2)
     return proc
 
 

@@ -8,16 +8,16 @@ from tests.helpers import click, open_page, through
 
 def test_a_page_that_finds_the_database_restarted_says_so_and_offers_a_retry(app, pipeline, monkeypatch):
     sid = through(pipeline, "outputs")
-    real_get = Sessions.get
+    real_view = Sessions.view  # what a page loads
     away = {"now": True}
 
-    def get(self, session_id):
+    def view(self, session_id):
         if away["now"]:
             raise DatabaseRestarted("The database stopped and has been started again.",
                                     fix="Try again now: everything saved before is still there.")
-        return real_get(self, session_id)
+        return real_view(self, session_id)
 
-    monkeypatch.setattr(Sessions, "get", get)
+    monkeypatch.setattr(Sessions, "view", view)
     open_page(app, "app_pages/draft.py", sid)
     assert [w.value for w in app.warning] == [
         "The database stopped and has been started again. Try again now: everything saved before is still there."]

@@ -20,7 +20,8 @@ def test_language_tone_and_length_from_the_sidebar_are_sent_with_the_draft(app, 
         click(app, "Write the draft")
     finally:
         fake.close()
-    prompt = " ".join(m["content"] for m in fake.requests[0]["body"]["messages"])
+    [draft] = [r for r in fake.requests if r["path"].endswith("/chat/completions")]  # after /v1/models
+    prompt = " ".join(m["content"] for m in draft["body"]["messages"])
     assert "Write in French." in prompt and f"Tone: {tone}." in prompt
     assert "about 1200 words" in prompt
     assert pipeline.sessions.get(sid).current_draft.markdown.startswith("# Un brouillon")

@@ -31,11 +31,12 @@ NOTES = """Remote work notes for the quarterly post
 - Does async writing slow down urgent decisions for distributed teams?
 - Managers should model logging off so that teams trust async writing.
 """
-UNTICKED = {  # an insight and a fact, and words only their sentences hold
+UNTICKED = {  # two insights, and words only their sentences hold (a figure without a source is a fact to check,
+    # which the offline generator keeps out of drafts and posts whether it is ticked or not)
     "Burnout creeps in when nobody on distributed teams ever logs off.": ["Burnout", "logs off"],
-    "A survey of 412 remote engineers found 61% prefer written decisions over meetings.": ["412", "61%", "survey"],
+    "Managers should model logging off so that teams trust async writing.": ["Managers", "model logging"],
 }
-KEPT = ["Standups cost each engineer 37 minutes a day", "Timezone overlap is the real constraint"]
+KEPT = ["Timezone overlap is the real constraint", "Onboarding remote hires needs a buddy"]
 
 
 @pytest.fixture
@@ -104,14 +105,14 @@ def test_without_the_filter_unticked_research_does_leak(pipeline, monkeypatch):
     monkeypatch.setattr(selection, "theme_without", lambda theme, dropped: theme)
     monkeypatch.setattr(selection, "outline_without", lambda outline, dropped: outline)
     texts = later_steps(pipeline, researched(pipeline))
-    assert {w for _, w in leaks(texts, only="draft")} >= {"Burnout", "412", "61%"}
+    assert {w for _, w in leaks(texts, only="draft")} >= {"Burnout", "Managers"}
 
 
 def test_without_the_outline_filter_an_item_unticked_after_the_outline_does_leak(pipeline, monkeypatch):
     """What the after-the-outline test guards: the chosen outline still holds the item."""
     monkeypatch.setattr(selection, "outline_without", lambda outline, dropped: outline)
     texts = later_steps(pipeline, researched(pipeline), untick_after_outline=True)
-    assert {w for _, w in leaks(texts, only="draft")} >= {"Burnout", "412", "61%"}
+    assert {w for _, w in leaks(texts, only="draft")} >= {"Burnout", "Managers"}
 
 
 # --- lib/selection on small strings ------------------------------------------------------------
@@ -193,7 +194,8 @@ def test_a_long_unticked_sentence_is_dropped_from_the_themes_shortened_summary_a
 def test_a_long_unticked_sentence_reaches_no_outline_draft_or_output(pipeline):
     notes = NOTES.replace("- Burnout", f"- {LONG}\n- Burnout")
     sid = pipeline.start(notes).id
-    theme = next(t for t in pipeline.extract_themes(sid).themes if t.summary.startswith("When our"))
+    theme = next(t for t in pipeline.extract_themes(sid).themes  # a theme that quotes it, shortened
+                 if any(p.startswith("When our") for p in [t.summary, *t.key_points]))
     pipeline.choose_theme(sid, theme.id)
     pipeline.research(sid)
     research = pipeline.sessions.get(sid).current_research

@@ -167,17 +167,29 @@ def version_label(v: Versioned) -> str:
     return f"v{v.version} · {who} · {v.created_at:%Y-%m-%d %H:%M}"
 
 
+def listed_versions(sessions, session, step: str, output_type: str | None = None) -> dict[str, Any]:
+    """`version_history`'s count and loader for a page's view of a session (older versions are only listed)."""
+    return {"count": session.count(step, output_type),
+            "load": lambda n: sessions.version(session.id, step, n, output_type)}
+
+
 def version_history(name: str, versions: list[Versioned], render: Callable[[Versioned], None],
                     restore: Callable[[int], SaveResult], *, detail: Callable[[Versioned], str] = lambda v: "",
-                    then: Callable[[], None] | None = None) -> None:
-    """Every version of a step: pick one to read it, restore it as the newest (nothing is replaced)."""
+                    then: Callable[[], None] | None = None, count: int | None = None,
+                    load: Callable[[int], Versioned | None] | None = None) -> None:
+    """Every version of a step: pick one to read it, restore it as the newest (nothing is replaced).
+
+    `versions` may list only the newest ones, with `count` the number there are and `load(n)` reading any
+    version whole (a page's view of the session holds only the newest version's text)."""
 
     if not versions:
         return
     by_number = {v.version: v for v in versions}
     newest = versions[-1].version
-    pick = st.selectbox("Version", sorted(by_number, reverse=True), key=f"{name}:history",
-                        format_func={n: version_label(v) for n, v in by_number.items()}.__getitem__)
+    numbers = list(range(max(count or 0, newest), 0, -1)) if load else sorted(by_number, reverse=True)
+    # Labels made here, in the run: a label reads this tab's editor id from the session state.
+    labels = {n: version_label(by_number[n]) if n in by_number else f"v{n} · older" for n in numbers}
+    pick = st.selectbox("Version", numbers, key=f"{name}:history", format_func=labels.__getitem__)
     if pick != newest and st.button(f"Restore v{pick} as the newest", key=f"{name}:restore-{pick}",
                                     icon=":material/restore:", help="A new version with this content; nothing is replaced."):
         with shown_errors():
@@ -186,6 +198,11 @@ def version_history(name: str, versions: list[Versioned], render: Callable[[Vers
                 then()
             st.toast(f"v{pick} restored as v{saved.version}", icon=":material/restore:")
             st.rerun()
-    shown = by_number[pick]
+    shown = by_number.get(pick)
+    if (shown is None or not shown.loaded) and load is not None:
+        with shown_errors(stop=False):
+            shown = load(pick)
+    if shown is None:
+        return
     st.caption(" · ".join(p for p in ["newest" if pick == newest else "", detail(shown), shown.model_used or ""] if p))
     render(shown)

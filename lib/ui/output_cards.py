@@ -145,7 +145,7 @@ def _saved(out: Output) -> None:
 
 
 def output_card(kind: str, out: Output, edit: Edit, *, key: str, save: Callable, versions: list[Output],
-                restore: Callable[[int], object]) -> None:
+                restore: Callable[[int], object], listed: dict | None = None) -> None:
     """One output on the Outputs page: Copy, Download and Edit; the preview, or the editor while editing.
 
     `save(text, base, editor)` saves an edit (compare-and-set, `lib.versions`); `restore(n)` makes version n the
@@ -171,8 +171,9 @@ def output_card(kind: str, out: Output, edit: Edit, *, key: str, save: Callable,
         count_line(kind, out.content)
         _saved(out)
     newest = versions[-1].version if versions else None
-    with st.expander(history_label(len(versions)), icon=":material/history:"):
+    listed = listed or {}  # `listed_versions`: a page's view lists older versions without their text
+    with st.expander(history_label(listed.get("count", len(versions))), icon=":material/history:"):
         version_history(key, versions,
                         lambda v: st.caption("The newest version is the one shown above.") if v.version == newest
                         else show(kind, v.content, key=f"{key}:v{v.version}"),
-                        restore, detail=lambda v: summary(kind, v.content), then=edit.reset)
+                        restore, detail=lambda v: summary(kind, v.content), then=edit.reset, **listed)

@@ -22,7 +22,7 @@ def require_session(sessions: Sessions) -> Session:
         if raw is None:
             raise SessionNotFound(None)
         with st.spinner("Loading the session…"):
-            return sessions.get(raw)
+            return sessions.view(raw)  # each step's newest version whole, the others listed
     except SessionNotFound:
         if raw is None:
             st.info("No session is open on this page.", icon=":material/info:")
