@@ -22,6 +22,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from lib.errors import AppError, DatabaseError
+from lib.ui.clock import local_time
 from lib.ui.shown_errors import shown_errors
 from lib.session_data import Versioned
 from lib.versions import Base, SaveResult
@@ -132,7 +133,7 @@ class Edit:
         if head.base != state.base:
             what = (f"A newer {noun}, v{head.version}, was" if head.version != state.base.version
                     else f"v{head.version} was changed and")
-            st.info(f"{what} saved elsewhere (another tab or window) at {head.updated_at:%H:%M}. This screen shows "
+            st.info(f"{what} saved elsewhere (another tab or window) at {local_time(head.updated_at):%H:%M}. This screen shows "
                     f"what v{state.base.version} held before; if you edit it, both are kept.",
                     icon=":material/sync_problem:")
             st.button(f"Show v{head.version}", key=self.key("show-newest"), on_click=self.reset,
@@ -140,7 +141,7 @@ class Edit:
         elif not state.error:
             when = saved.updated_at if saved else head.updated_at
             mark = "Saved" if head.edited or saved else "Partial (cut off)" if head.source == "partial" else "Generated"
-            st.caption(f":material/cloud_done: {mark} · v{head.version} · {when:%H:%M}{' · ' + extra if extra else ''}")
+            st.caption(f":material/cloud_done: {mark} · v{head.version} · {local_time(when):%H:%M}{' · ' + extra if extra else ''}")
 
 
 def edited_note(current: dict[str, Versioned | None]) -> str | None:
@@ -164,7 +165,7 @@ def version_label(v: Versioned) -> str:
             who += f" (from v{v.based_on}, changed elsewhere)"
     else:
         who = v.source
-    return f"v{v.version} · {who} · {v.created_at:%Y-%m-%d %H:%M}"
+    return f"v{v.version} · {who} · {local_time(v.created_at):%Y-%m-%d %H:%M}"
 
 
 def listed_versions(sessions, session, step: str, output_type: str | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from lib.generate import LIMITS, OUTPUT_FORMAT_LABELS
 from lib.limit_warnings import counts, limit_warnings
 from lib.output_text import BLOG_FIELDS, Copy, blog_fields, copies, keywords, markdown_html, newsletter_parts, x_posts
 from lib.session_data import Output
+from lib.ui.clock import local_time
 from lib.ui.copy_button import copy_buttons
 from lib.ui.editing import Edit, version_history
 from lib.wording import history_label, plural
@@ -141,7 +142,7 @@ def _switched(edit: Edit, editing: str) -> None:
 
 def _saved(out: Output) -> None:
     mark = "Saved" if out.edited else "Partial (cut off)" if out.source == "partial" else "Generated"
-    st.caption(f":material/cloud_done: {mark} · v{out.version} · {out.updated_at:%H:%M}")
+    st.caption(f":material/cloud_done: {mark} · v{out.version} · {local_time(out.updated_at):%H:%M}")
 
 
 def output_card(kind: str, out: Output, edit: Edit, *, key: str, save: Callable, versions: list[Output],
