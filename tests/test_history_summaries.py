@@ -129,8 +129,9 @@ def test_a_document_over_the_size_limit_is_cut_not_refused(db, user_a, alice):
     assert found(db, user_a, "emu") == set()
 
 
-def inner_plans(db, user, sql, params) -> str:
-    """The plans of the statements a query runs inside functions (auto_explain), as the user under RLS."""
+def inner_plans(db, user, sql, params) -> dict[str, str]:
+    """The plans of the statements a query runs inside functions (auto_explain), as the user under RLS:
+    "probe" (the hits read from the index) and "page" (the page's query)."""
     messages = []
     claims = json.dumps({"sub": str(user), "role": "authenticated", "sig": db.claims_signature(str(user))})
     with db.admin() as conn:
@@ -141,22 +142,59 @@ def inner_plans(db, user, sql, params) -> str:
         conn.execute("set local role authenticated")
         conn.execute("select set_config('request.jwt.claims', %s, true)", [claims])
         conn.execute(sql, params).fetchall()
-    return "\n".join(m for m in messages if "content_session_search x" in m)
+    plans = {"probe": "", "page": ""}
+    for message in messages:
+        if "select x.session_id from public.content_session_search x" in message:
+            plans["probe"] = message
+        elif "select s.id from public.content_sessions s" in message:
+            plans["page"] = message
+    return plans
 
 
-def test_a_rare_word_reads_the_index_and_a_common_word_walks_the_newest_sessions(db, user_a, user_b):
-    with db.admin() as conn:  # 2,000 sessions each (triggers write their documents), one rare word in two of A's
-        for user in (user_a, user_b):  # notes of about 1 KB each: a table worth an index
+def test_a_rare_word_reads_its_hits_from_the_index_and_a_common_word_walks_the_newest_sessions(db, user_a, user_b):
+    with db.admin() as conn:  # sessions whose documents all hold one common word; a rare word in two of A's
+        for user, n in ((user_a, 2500), (user_b, 200)):  # A: more hits than the function takes from the index
             conn.execute("insert into public.content_sessions (user_id, title) select %s, 'common words ' || g"
-                         " from generate_series(1, 2000) g", [user])
+                         " from generate_series(1, %s) g", [user, n])
             conn.execute("insert into public.content_brain_dumps (session_id, raw_content)"
-                         " select id, 'notes about pricing and ' || (select string_agg(md5(id::text || g), ' ')"
-                         " from generate_series(1, 30) g) from public.content_sessions where user_id = %s", [user])
+                         " select id, 'notes about pricing and ' || md5(id::text) from public.content_sessions"
+                         " where user_id = %s", [user])
         conn.execute("update public.content_brain_dumps set raw_content = raw_content || ' kakapo'"
                      " where session_id in (select id from public.content_sessions where user_id = %s limit 2)", [user_a])
         conn.execute("analyze")
     call = "select * from public.history_page_ids(%s, '{}', null, null, null, null, 21)"
     rare, common = inner_plans(db, user_a, call, ["kakapo"]), inner_plans(db, user_a, call, ["pricing"])
-    assert "Bitmap Index Scan on idx_content_session_search_document" in rare, rare
-    assert "idx_content_sessions_user_updated" in common and "Sort" not in common, common
+    for plans in (rare, common):  # the hits come from the index, never from reading every document
+        assert "Bitmap Index Scan on idx_content_session_search_document" in plans["probe"], plans
+    # A rare word: its few sessions by primary key. A common one: the newest sessions, in order, until the page
+    # is full (no sort of every hit).
+    assert "content_sessions_pkey" in rare["page"] and "content_session_search" not in rare["page"], rare
+    assert "idx_content_sessions_user_updated" in common["page"] and "Sort" not in common["page"], common
+    assert "Seq Scan" not in rare["page"] + common["page"]
     assert len(found(db, user_a, "kakapo")) == 2 and found(db, user_b, "kakapo") == set()
+    assert len(history_page(db, user_a, HistoryFilter(query="pricing")).rows) == 20
+
+
+@pytest.mark.parametrize("matching", [30, 2100])  # fewer hits than the function takes from the index, and more
+def test_a_search_pages_through_exactly_the_matching_sessions_newest_first(db, user_a, matching):
+    titles = ["a heron"] * matching
+    for i in range(40):  # 40 sessions without the word, spread among the others
+        titles.insert(i * (matching // 40 + 1), "an egret")
+    with db.admin() as conn:
+        conn.execute("insert into public.content_sessions (user_id, title, status, updated_at)"
+                     " select %s, t, case when n %% 2 = 0 then 'draft' else 'completed' end,"
+                     " now() - n * interval '1 minute' from unnest(%s::text[]) with ordinality as x(t, n)",
+                     [user_a, titles])
+        rows = conn.execute("select id, title, status from public.content_sessions where user_id = %s"
+                            " order by updated_at desc, id desc", [user_a]).fetchall()
+    herons = [r for r in rows if r["title"] == "a heron"]
+    assert len(herons) == matching
+    for flt, expected in ((HistoryFilter(query="heron"), herons),
+                          (HistoryFilter(query="-egret"), herons),  # only a NOT term: no index can narrow it
+                          (HistoryFilter(query="heron", statuses=("draft",)), [r for r in herons if r["status"] == "draft"])):
+        seen, cursor = [], None
+        for _ in range(3):  # three pages of 7
+            page = history_page(db, user_a, flt, cursor, page_size=7)
+            seen += [r.id for r in page.rows]
+            cursor = page.next_cursor
+        assert seen == [r["id"] for r in expected[:21]]
