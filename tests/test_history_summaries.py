@@ -131,7 +131,7 @@ def test_a_document_over_the_size_limit_is_cut_not_refused(db, user_a, alice):
 
 def inner_plans(db, user, sql, params) -> dict[str, str]:
     """The plans of the statements a query runs inside functions (auto_explain), as the user under RLS:
-    "probe" (the hits read from the index) and "page" (the page's query)."""
+    "newest" (the newest sessions checked first), "probe" (the hits read from the index), "page" (the page)."""
     messages = []
     claims = json.dumps({"sub": str(user), "role": "authenticated", "sig": db.claims_signature(str(user))})
     with db.admin() as conn:
@@ -142,16 +142,18 @@ def inner_plans(db, user, sql, params) -> dict[str, str]:
         conn.execute("set local role authenticated")
         conn.execute("select set_config('request.jwt.claims', %s, true)", [claims])
         conn.execute(sql, params).fetchall()
-    plans = {"probe": "", "page": ""}
+    plans = {"newest": "", "probe": "", "page": ""}
     for message in messages:
-        if "select x.session_id from public.content_session_search x" in message:
+        if "select array_agg(w.id" in message:
+            plans["newest"] = message
+        elif "select x.session_id from public.content_session_search x" in message:
             plans["probe"] = message
         elif "select s.id from public.content_sessions s" in message:
             plans["page"] = message
     return plans
 
 
-def test_a_rare_word_reads_its_hits_from_the_index_and_a_common_word_walks_the_newest_sessions(db, user_a, user_b):
+def test_a_common_word_fills_the_page_from_the_newest_sessions_and_a_rare_one_from_the_index(db, user_a, user_b):
     with db.admin() as conn:  # sessions whose documents all hold one common word; a rare word in two of A's
         for user, n in ((user_a, 2500), (user_b, 200)):  # A: more hits than the function takes from the index
             conn.execute("insert into public.content_sessions (user_id, title) select %s, 'common words ' || g"
@@ -164,22 +166,32 @@ def test_a_rare_word_reads_its_hits_from_the_index_and_a_common_word_walks_the_n
         conn.execute("analyze")
     call = "select * from public.history_page_ids(%s, '{}', null, null, null, null, 21)"
     rare, common = inner_plans(db, user_a, call, ["kakapo"]), inner_plans(db, user_a, call, ["pricing"])
-    for plans in (rare, common):  # the hits come from the index, never from reading every document
-        assert "Bitmap Index Scan on idx_content_session_search_document" in plans["probe"], plans
-    # A rare word: its few sessions by primary key. A common one: the newest sessions, in order, until the page
-    # is full (no sort of every hit).
+    # Both first check the newest sessions, in order (no sort of every session), a few pages' worth.
+    for plans in (rare, common):
+        assert "idx_content_sessions_user_updated" in plans["newest"] and "Sort" not in plans["newest"], plans
+    # A common word fills the page there; a rare one then takes its hits from the index, and its page is those
+    # sessions by primary key.
+    assert common["probe"] == common["page"] == "", common
+    assert "Bitmap Index Scan on idx_content_session_search_document" in rare["probe"], rare
     assert "content_sessions_pkey" in rare["page"] and "content_session_search" not in rare["page"], rare
-    assert "idx_content_sessions_user_updated" in common["page"] and "Sort" not in common["page"], common
-    assert "Seq Scan" not in rare["page"] + common["page"]
+    assert "Seq Scan" not in "".join(rare.values()) + "".join(common.values())
     assert len(found(db, user_a, "kakapo")) == 2 and found(db, user_b, "kakapo") == set()
     assert len(history_page(db, user_a, HistoryFilter(query="pricing")).rows) == 20
 
 
-@pytest.mark.parametrize("matching", [30, 2100])  # fewer hits than the function takes from the index, and more
-def test_a_search_pages_through_exactly_the_matching_sessions_newest_first(db, user_a, matching):
-    titles = ["a heron"] * matching
-    for i in range(40):  # 40 sessions without the word, spread among the others
-        titles.insert(i * (matching // 40 + 1), "an egret")
+def spread(n_in, n_out):
+    """`n_in` herons and `n_out` egrets, the egrets spread evenly among the herons (newest first)."""
+    titles = ["a heron"] * n_in
+    for i in range(n_out):
+        titles.insert(i * (n_in // n_out + 1), "an egret")
+    return titles
+
+
+# Each way the function settles a page: a word common among the newest sessions; a word with fewer hits than it
+# takes from the index; a word with more hits, all older than the newest few pages (and a NOT-only query).
+@pytest.mark.parametrize("titles", [spread(2100, 40), spread(30, 200), ["an egret"] * 200 + ["a heron"] * 2100],
+                         ids=["common", "rare", "many-but-old"])
+def test_a_search_pages_through_exactly_the_matching_sessions_newest_first(db, user_a, titles):
     with db.admin() as conn:
         conn.execute("insert into public.content_sessions (user_id, title, status, updated_at)"
                      " select %s, t, case when n %% 2 = 0 then 'draft' else 'completed' end,"
@@ -188,7 +200,6 @@ def test_a_search_pages_through_exactly_the_matching_sessions_newest_first(db, u
         rows = conn.execute("select id, title, status from public.content_sessions where user_id = %s"
                             " order by updated_at desc, id desc", [user_a]).fetchall()
     herons = [r for r in rows if r["title"] == "a heron"]
-    assert len(herons) == matching
     for flt, expected in ((HistoryFilter(query="heron"), herons),
                           (HistoryFilter(query="-egret"), herons),  # only a NOT term: no index can narrow it
                           (HistoryFilter(query="heron", statuses=("draft",)), [r for r in herons if r["status"] == "draft"])):
@@ -197,4 +208,5 @@ def test_a_search_pages_through_exactly_the_matching_sessions_newest_first(db, u
             page = history_page(db, user_a, flt, cursor, page_size=7)
             seen += [r.id for r in page.rows]
             cursor = page.next_cursor
-        assert seen == [r["id"] for r in expected[:21]]
+        assert seen == [r["id"] for r in expected[:21]], flt
+    assert history_page(db, user_a, HistoryFilter(query="the")).rows == []  # only stop words
