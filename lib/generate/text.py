@@ -53,7 +53,9 @@ VERBS = frozenset(
     clean decide deliver describe ensure expect explain fail fails forget forward gave grow happen hate hear
     heard hurt ignore improve include inflate join learn leave lose meet mention miss move notice prefer prove
     read realise realize receive reduce refer remember remove repeat require seem sell send serve skip spend
-    stay suggest teach tell thank think throw understand win wonder worry write wrote build matter publish""".split()
+    stay suggest teach tell thank think throw understand win wonder worry write wrote build matter publish
+    written spoken taken given done gone shown seen chosen broken driven forgotten stolen thrown grown drawn
+    flown sworn begun""".split()  # irregular past participles too: "written down" names nothing
 )
 # Adjectives that end no topic ("local", "late"): a phrase that names a theme ends on a noun.
 ADJECTIVES = frozenset(
