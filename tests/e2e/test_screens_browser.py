@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import Page
 
 from lib.auth import ensure_local_user
+from lib.generate import OUTPUT_FORMATS
 from lib.generate.offline import OfflineGenerator
 from lib.images import Images
 from lib.pipeline import Pipeline
@@ -39,7 +40,9 @@ def screens(db_url, db, tmp_path):
     """A finished session with images, and a standalone image, on a running app."""
     data = tmp_path / "data"
     user = ensure_local_user(db).id
-    sid = through(Pipeline(Sessions(db, user), OfflineGenerator()), "outputs")
+    pipeline = Pipeline(Sessions(db, user), OfflineGenerator())
+    sid = through(pipeline, "outputs")
+    pipeline.outputs(sid, OUTPUT_FORMATS)
     images = Images(db, user, LocalImageStore(images_root(data)), Spool(data / "spool"), OfflineGenerator())
     for ratio in ("16:9", "1:1", "9:16"):
         images.generate("Editorial illustration of a team writing decisions down", aspect_ratio=ratio, session_id=sid)
@@ -51,7 +54,8 @@ def screens(db_url, db, tmp_path):
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_four_screens_fit_with_no_label_cut_off(browser, screens, width):
     url, sid = screens
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    # Tall enough that a screenshot holds the screen's main content (Streamlit scrolls inside the page).
+    context = browser.new_context(viewport={"width": width, "height": 2200})
     page: Page = context.new_page()
     cut = {}
     try:
