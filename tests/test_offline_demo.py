@@ -16,15 +16,27 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from lib.generate import GenerationOptions
-from lib.generate.compose import TITLE_TEMPLATES
+from lib.generate.compose import CALLS_TO_ACTION, NEWSLETTER_CTAS, TITLE_TEMPLATES, theme_phrase
 from lib.generate.imaging import ASPECT_RATIOS, contrast_ratio, poster_palette
 from lib.generate.offline import OFFLINE_NOTES, OfflineGenerator, analyse, thin_notes
 from lib.generate.platform_limits import fit_text
-from lib.generate.text import CHECK, INTERNAL, PROSE, STOPWORDS, VERBS, Analysis, scripts_of, split_sentences
-from tests.helpers import every_output
+from lib.generate.text import (
+    ADJECTIVES,
+    CHECK,
+    INTERNAL,
+    PROSE,
+    STOPWORDS,
+    VERBS,
+    Analysis,
+    candidate_runs,
+    scripts_of,
+    split_sentences,
+    tokenize,
+)
+from tests.helpers import BRAIN_DUMP, every_output
 
 FIXTURES = Path(__file__).parent / "fixtures" / "brain_dumps"
-DUMPS = ["newsletter_launch", "product_launch", "mixed_languages", "one_word"]
+DUMPS = ["newsletter_launch", "product_launch", "mixed_languages", "one_word", "remote_team"]
 MARKERS = re.compile(
     r"\bverify\b|\btodo\b|\btbd\b|reply to this email|<\s*/?\s*script|alert\(|[\w.+-]+@[\w-]+\.\w+|\bremove before\b"
     r"|\bdecide by\b|\bneed source\b",
@@ -176,7 +188,8 @@ def test_every_script_the_user_wrote_is_represented(gen):
 
 
 @pytest.mark.parametrize("name,subject", [("newsletter_launch", "newsletter"), ("product_launch", "shiftboard 2.0"),
-                                          ("mixed_languages", "travel booking app"), ("one_word", "newsletter")])
+                                          ("mixed_languages", "travel booking app"), ("one_word", "newsletter"),
+                                          ("remote_team", "remote work")])
 def test_themes_are_distinct_and_named_from_the_notes_subject(gen, name, subject):
     text = notes(name)
     themes = gen.themes(text).themes
@@ -195,6 +208,170 @@ def test_newsletter_themes_carry_the_topic_not_fragments(gen):
     titles = [t.title.casefold() for t in gen.themes(notes("newsletter_launch")).themes]
     assert sum("newsletter" in t for t in titles) >= len(titles) // 2
     assert any("subject lines" in t for t in titles) and any("open rates" in t for t in titles)
+
+
+def every_notes() -> dict[str, str]:
+    """The app's demo notes (tests/helpers.py) and every fixture, by name."""
+    return {"BRAIN_DUMP": BRAIN_DUMP, **{name: notes(name) for name in DUMPS}}
+
+
+HIRING = """- we need two senior engineers by March, one backend and one mobile
+- referrals brought our best people last year, so pay a referral bonus
+- take-home tests lose good candidates; a paid trial day works better
+- every interview loop ends with a written scorecard the same day
+"""
+
+
+def test_the_demo_notes_heading_names_an_overview_theme(gen):
+    titles = [t.title for t in gen.themes(BRAIN_DUMP).themes]
+    # "Remote work notes": "work" is a common word and "remote" an adjective, but together they name the subject.
+    assert titles[0] == "Remote work: the big picture", titles
+    assert 3 <= len(titles) <= 7 and not any("notes" in t.casefold() for t in titles)
+
+
+@pytest.mark.parametrize("heading,body,subject", [
+    ("Remote Work Notes", BRAIN_DUMP.split("\n", 1)[1], "Remote work"),  # Title Case, a meta word after it
+    ("Ideas: remote work", BRAIN_DUMP.split("\n", 1)[1], "Remote work"),
+    ("Hiring plan", HIRING, "Hiring plan"),  # the notes never say "plan": the heading alone names them
+    ("Hiring Plan Notes", HIRING, "Hiring plan"),
+])
+def test_a_headings_noun_phrase_names_the_subject(gen, heading, body, subject):
+    titles = [t.title for t in gen.themes(f"{heading}\n{body}").themes]
+    assert titles[0] == f"{subject}: the big picture", titles
+    assert len({t.casefold() for t in titles}) == len(titles)
+
+
+def test_a_heading_of_common_words_names_no_overview(gen):
+    titles = [t.title for t in gen.themes("Next week\n" + BRAIN_DUMP.split("\n", 1)[1]).themes]
+    assert not any(t.casefold().startswith("next week") for t in titles), titles
+
+
+# A word a number or a determiner follows is a verb with its object ("standups waste 30 minutes", "cost each
+# engineer"), unless the determiner opens a time ("four hours a week", "one email every two weeks").
+_OBJECT = re.compile(r"\s+(?:\d|(?:a|an|the|each|every|this|these|those|our|your|their|my|some|any)\s+"
+                     r"(?!(?:\w+\s+)?(?:day|week|month|year|hour|minute|quarter|time)s?\b))", re.I)
+
+
+@pytest.mark.parametrize("sentence,named,not_named", [
+    ("standups waste 30 minutes a day, maybe more", ["standups"], ["standups waste"]),
+    ("Standups cost each engineer 37 minutes a day across the whole team.", ["Standups", "engineer"], ["Standups cost"]),
+    ("The platform team ships a release every Friday.", ["platform team", "release"], ["platform team ships"]),
+    ("Support answers the tickets.", ["Support"], ["Support answers"]),
+    ("Most teams lose four hours a week to status meetings.", ["status meetings", "hours"], []),
+    ("One practical email every two weeks for owners.", ["practical email"], []),  # a time: "email" stays a noun
+    ("We run out of ideas by issue 6.", ["issue"], []),  # an identifier, not an object
+    ("Email 1 says what to expect, email 2 is our best tactic.", ["Email", "email"], []),
+    ("Async writing beats meetings for most decisions.", ["Async writing", "meetings"], []),
+])
+def test_a_verb_before_its_object_ends_the_noun_phrase(sentence, named, not_named):
+    phrases = [sentence[run[0].start : run[-1].end] for run in candidate_runs(sentence, tokenize(sentence))]
+    assert set(named) <= set(phrases) and not set(not_named) & set(phrases), phrases
+
+
+@pytest.mark.parametrize("name", ["BRAIN_DUMP", *DUMPS])
+def test_no_theme_is_named_by_a_verb_before_its_object(gen, name):
+    text = every_notes()[name]
+    analysis = analyse(text)
+    for theme in gen.themes(text).themes:
+        phrase = theme_phrase(analysis, theme)
+        uses = [(text[m.start() : m.end() + 20], bool(_OBJECT.match(text, m.end())))
+                for m in re.finditer(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text, re.I)]
+        if " " in phrase:  # "standups waste 30 minutes": never a noun phrase
+            assert not any(verb for _, verb in uses), (theme.title, uses)
+        else:  # one word may be a verb once ("to review every ad") and a noun elsewhere ("a review site")
+            assert not uses or not all(verb for _, verb in uses), (theme.title, uses)
+
+
+# Nouns that take no article: "the remote work" reads wrong, "remote work" right.
+_MASS = {"work", "data", "feedback", "content", "research", "software", "pricing", "advice", "news", "information",
+         "growth", "marketing", "support", "traffic", "training", "money", "help", "time"}
+
+
+def _template_topic(templates, text: str) -> str | None:
+    for template in templates:
+        pattern = re.escape(template).replace(re.escape("{x}"), "(.+?)")
+        match = re.fullmatch(pattern, text.strip())
+        if match:
+            return match.group(1)
+    return None
+
+
+def _article_errors(topic: str, text: str) -> list[str]:
+    """What is wrong with a topic as a noun phrase of the notes with its article ("the written", "the remote work")."""
+    words = topic.split()
+    errors = []
+    if words[0] == "the":
+        words = words[1:]
+        last = words[-1].casefold()
+        if last.endswith("ing") or last in _MASS or (last.endswith("s") and not last.endswith(("ss", "us", "is"))):
+            errors.append("'the' before a plural, a mass noun or a gerund")
+    if words[-1].casefold() in VERBS | ADJECTIVES:
+        errors.append("ends on a verb or an adjective, not a noun")
+    if not {w.casefold() for w in words if w.isalpha()} <= words_of(text):
+        errors.append("words not in the notes")
+    return errors
+
+
+def closing_topics(gen, text: str) -> list[tuple[str, str, str | None]]:
+    """(where, the theme's phrase, the topic named) for every call to action and generated question of every theme:
+    research, outlines, the draft's closing and the LinkedIn post, X thread and newsletter made from it."""
+    analysis = analyse(text)
+    found = []
+    for theme in gen.themes(text).themes:
+        phrase = theme_phrase(analysis, theme)
+        research = gen.research(text, theme)
+        for item in research.items:
+            match = re.match(r"What evidence would convince a sceptical reader about (.+)\?$|Where (does|do) (.+) not apply",
+                             item.text)
+            if match:
+                found.append((f"{theme.title}: research", phrase, match.group(1) or match.group(3)))
+                if match.group(3):  # "Where do transparent prices not apply", "Where does the beta not apply"
+                    plural = match.group(3).endswith("s") and not match.group(3).endswith(("ss", "us", "is"))
+                    assert match.group(2) == ("do" if plural else "does"), item.text
+        outlines = gen.outlines(text, theme, research.items).outlines
+        found += [(f"{theme.title}: {o.structure}", phrase, _template_topic(CALLS_TO_ACTION.values(), o.call_to_action))
+                  for o in outlines]
+        draft = gen.draft(text, theme, research.items, outlines[0])
+        out = every_output(gen, draft.markdown, ["linkedin_post", "newsletter", "x_thread"])
+        closing = {
+            "draft": (CALLS_TO_ACTION, draft.markdown.strip().splitlines()[-1]),
+            "linkedin_post": (CALLS_TO_ACTION, re.sub(r"\n\n(?:#\w+ ?)+$", "", out["linkedin_post"].text).splitlines()[-1]),
+            "x_thread": (CALLS_TO_ACTION, re.sub(r" \d+/\d+$", "", out["x_thread"].posts[-1])),
+            "newsletter": (NEWSLETTER_CTAS, out["newsletter"].body_markdown.splitlines()[-1]),
+        }
+        found += [(f"{theme.title}: {where}", phrase, _template_topic(templates.values(), line))
+                  for where, (templates, line) in closing.items()]
+    return found
+
+
+@pytest.mark.parametrize("name", ["BRAIN_DUMP", *DUMPS])
+def test_closing_questions_name_the_theme_as_a_noun_phrase_with_a_sensible_article(gen, name):
+    text = every_notes()[name]
+    topics = closing_topics(gen, text)
+    assert len(topics) >= 3 * 7  # three themes or more, each with a question, two outlines and four closings
+    for where, phrase, topic in topics:
+        assert topic, (where, "no call to action of a known shape")
+        # The post's own topic ("What has worked for you with the written?" named a fragment of the notes instead).
+        assert re.sub(r"^the ", "", topic).casefold() == phrase.casefold(), (where, phrase, topic)
+        assert not _article_errors(topic, text), (where, topic, _article_errors(topic, text))
+
+
+def test_the_demo_notes_close_on_remote_work(gen):
+    linkedin = pipeline(gen, BRAIN_DUMP)["outputs"]["linkedin_post"].text
+    assert "What has worked for you with remote work? Share your experience in the comments." in linkedin
+    assert "#RemoteWork" in linkedin
+
+
+def test_the_article_check_catches_what_a_reader_would():
+    text = BRAIN_DUMP
+    assert _article_errors("the written", text)  # a participle
+    assert _article_errors("the remote", text)  # an adjective
+    assert _article_errors("the remote work", text)  # a mass noun
+    assert _article_errors("the decisions", text)  # a plural
+    assert _article_errors("the async hiring culture", text)  # not the notes' words
+    assert not _article_errors("remote work", text)
+    assert not _article_errors("the timezone overlap", text)
+    assert not _article_errors("the docs-first culture", text)
 
 
 # --- the draft ---------------------------------------------------------------------------

@@ -89,9 +89,15 @@ def the(x: str) -> str:
     if not words or not x.isascii() or not x[:1].islower() or words[0].casefold() in ("the", "a", "an", "our", "your", "my"):
         return x
     last = words[-1].casefold()
-    if last.endswith("ing") or last in _MASS or (last.endswith("s") and not last.endswith(("ss", "us", "is"))):
+    if last.endswith("ing") or last in _MASS or plural(x):
         return x
     return f"the {x}"
+
+
+def plural(x: str) -> bool:
+    """Whether a noun phrase is plural ("subject lines", not "the news" or "the process")."""
+    last = x.split()[-1].casefold() if x.split() else ""
+    return last.endswith("s") and not last.endswith(("ss", "us", "is")) and last not in _MASS
 
 
 def _topic_case(x: str, analysis: Analysis) -> str:
@@ -424,8 +430,12 @@ def draft_chunks(
 def _keyphrases(analysis: Analysis, limit: int) -> list[str]:
     """Topic phrases for hashtags and keywords: the subject, then the noun phrases the text comes back to (two or
     three words before one: "#SubjectLines" says more than "#Issue"), then phrases said once."""
-    subject = [analysis.subject.display] if analysis.subject is not None and analysis.subject.mentions >= 2 else []
-    seen: set[str] = {analysis.subject.key} if subject else set()
+    found, subject = analysis.subject, []
+    if found is not None and found.mentions >= 2:
+        subject = [found.display]
+    elif found is not None and found.titled and found.clear:
+        subject = [found.phrase]  # said once, named by its heading: "#RemoteWork", not "#Remote"
+    seen: set[str] = {found.key} if subject else set()
     ranked: list[tuple[int, str]] = []
     for phrase in analysis.facets():
         if len(phrase.key) > 3 or set(phrase.key) & seen or any(ch.isdigit() for ch in phrase.display):
@@ -519,7 +529,7 @@ def output(fmt: str, markdown: str, analyse: Callable[[str], Analysis], options:
     prose = "\n".join(draft.intro + [s for _, ss in draft.body for s in ss])
     # Hashtags and keywords come from what the draft says (its title read as the heading), not from its closing.
     analysis = analyse(f"{title}\n{prose}\n" if prose else title)
-    topic = the(_topic_case(analysis.subject.display, analysis)) if analysis.subject is not None else title
+    topic = _draft_topic(draft, analysis)
     tone = _tone(options)
     cta = draft.closing[-1] if draft.closing else CALLS_TO_ACTION[tone].replace("{x}", topic)
     phrases = _keyphrases(analysis, 8)
@@ -583,6 +593,35 @@ def output(fmt: str, markdown: str, analyse: Callable[[str], Analysis], options:
                     keywords.append(word)
         return limits.enforce(fmt, BlogSEOContent(title=title, meta_description=meta, slug=title, keywords=keywords))
     raise ValueError(fmt)
+
+
+def _template_match(templates, text: str) -> str | None:
+    """What fills {x} in the first of `templates` that `text` reads as, if any."""
+    for template in templates:
+        pattern = re.escape(template).replace(re.escape("{n}"), r"\d+")
+        pattern = pattern.replace(re.escape("{x}"), "(.+?)").replace(re.escape("{X}"), "(.+?)")
+        match = re.fullmatch(pattern, text)
+        if match:
+            return match.group(1)
+    return None
+
+
+# The outline titles a draft starts with, what they are about as {x} ("3 lessons about remote work").
+_DRAFT_TITLES = ("{n} lessons about {x}", "One lesson about {x}", "{X}: what goes wrong and what works",
+                 "Myths and realities of {x}", "{X}, step by step")
+
+
+def _draft_topic(draft: _Draft, analysis: Analysis) -> str:
+    """What a draft is about, as a noun phrase that reads mid-sentence with its article ("the newsletter launch",
+    "remote work"): the topic its own call to action names, else its title's, else the subject of its title."""
+    closing = draft.closing[-1] if draft.closing else ""
+    topic = _template_match(CALLS_TO_ACTION.values(), closing)
+    if topic is None:
+        topic = _template_match(_DRAFT_TITLES, draft.title)
+        topic = the(_topic_case(topic, analysis)) if topic else None
+    if topic is None and analysis.subject is not None:
+        topic = the(_topic_case(analysis.subject.name or analysis.subject.phrase, analysis))
+    return topic or draft.title
 
 
 def _fit_parts(parts: list[str | None], lines_at: int, limit: int) -> str:

@@ -37,6 +37,7 @@ from lib.generate.models import (
     ThemeSet,
 )
 from lib.generate.text import (
+    ADJECTIVE_KEYS,
     CHECK,
     PROSE,
     Analysis,
@@ -131,7 +132,8 @@ def _mentions(unit: Unit, key: str) -> bool:
 
 def _prose_points(units: list[Unit], limit: int, skip: set[int] = frozenset()) -> list[str]:
     """Publishable sentences of these units, in note order, at most `limit`, none twice."""
-    chosen = [u for u in units if u.kind == PROSE and u.prose and u.index not in skip][:limit]
+    fresh = {u.index: u for u in units if u.kind == PROSE and u.prose and u.index not in skip}  # each unit once
+    chosen = list(fresh.values())[:limit]
     return list(dict.fromkeys(shorten(u.prose, 30) for u in sorted(chosen, key=lambda u: u.index)))
 
 
@@ -179,10 +181,13 @@ class OfflineGenerator(Generator):
     def _overview(analysis: Analysis, groups: list[Cluster], title_for, summaries: set[str]) -> Theme:
         subject = analysis.subject
         name = subject.name or subject.phrase
-        about = [u for u in analysis.prose_units if u.kind == PROSE and _mentions(u, subject.key)] or analysis.prose_units
-        first = _summary_unit(about, summaries)
-        summary = shorten(first.prose or first.text, 40)
+        # Said again, the subject picks its sentences; named once, by the heading ("Remote work notes"), it is all of them.
+        about = [u for u in analysis.prose_units if u.kind == PROSE and (subject.mentions < 2 or _mentions(u, subject.key))]
+        about = about or analysis.prose_units
         leads = [g.members[0] for g in groups if g.members]
+        only = [g.members[0] for g in groups if len(g.members) == 1]  # another theme's one sentence sums up that theme
+        first = _summary_unit(sorted(about, key=lambda u: u in only), summaries)
+        summary = shorten(first.prose or first.text, 40)
         points = [p for p in _prose_points(leads + about, 4, skip={first.index}) if p != summary]
         if not points:
             points = [g.phrase.display for g in groups][:3] or [summary]
@@ -224,7 +229,8 @@ class OfflineGenerator(Generator):
     def _with_subject(analysis: Analysis, group: Cluster) -> str:
         """The facet named with the subject before it when that reads as one noun ("newsletter subject lines")."""
         phrase, subject = group.phrase.display, analysis.subject
-        if (subject is None or subject.mentions < 3 or not subject.display.isascii() or not subject.display.islower()
+        if (subject is None or subject.mentions < 3 or subject.key in ADJECTIVE_KEYS  # "remote" is no noun
+                or not subject.display.isascii() or not subject.display.islower()
                 or " " in subject.display or subject.display.endswith("ing") or subject.key in group.phrase.key
                 or not phrase.islower() or not phrase.isascii() or len(group.phrase.key) > 2):
             return phrase
@@ -310,7 +316,8 @@ class OfflineGenerator(Generator):
             add("question", f"What is the original source for “{shorten(fact.text, 12)}”, and is it current?")
         add("question", f"What evidence would convince a sceptical reader about {focus}?")
         if not buckets["counterpoint"]:
-            add("question", f"Where does {focus} not apply, and what is the strongest case against it?")
+            does = "do" if compose.plural(focus) else "does"
+            add("question", f"Where {does} {focus} not apply, and what is the strongest case against it?")
 
         near = [url for unit in related for url in urls_in(unit.text)]
         for url in dict.fromkeys(near + urls_in(brain_dump)):

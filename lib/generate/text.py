@@ -36,6 +36,7 @@ STOPWORDS = frozenset(
     taken say says said see saw seen know knew known feel felt try tried keep kept put show showed find found
     look looked use used using start started tell told mean meant seem seems seemed become became according
     verify tbc fixme around approximately roughly nobody everybody anybody everyone anyone none nothing re fwd fw cc bcc
+    already always almost even soon sometimes usually
     في من على إلى عن مع أن إن لا ما هذا هذه ذلك لذلك يجب كان كانت التي الذي هو هي هم نحن أو ثم قد كل بعض عند حتى بين
     של את על עם אני הוא היא הם אנחנו זה זו לא כן גם או אבל כי אם מה מי בין לפני אחרי שלנו צריך שהם""".split()
 )
@@ -62,7 +63,8 @@ ADJECTIVES = frozenset(
     """bad big busy cheap clear clever early easy fast fine free full global good hard huge late live local
     long low main major minor old plain quick ready simple slow small specific strong sure tiny top weak
     wrong remote async senior junior internal external public private personal technical visual annual monthly
-    weekly daily digital online stale visible real extra hidden different same whole""".split()
+    weekly daily digital online stale visible real extra hidden different same whole able best better first great
+    high last new next right short true""".split()
 )
 NUMBER_WORDS = frozenset(
     """two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty hundred
@@ -71,6 +73,11 @@ NUMBER_WORDS = frozenset(
 # Words after which a word is a noun ("each issue", "the reader"): a single word names a theme only as a noun.
 DETERMINERS = frozenset("""the a an this that these those each every our your their my his her its one per some any
     no which whose another either neither""".split())
+# Determiners that open an object: a word between a noun and one of them is a verb ("standups cost each engineer").
+OBJECT_DETERMINERS = frozenset("a an the this these those each every some any another our your their my his its".split())
+# Times a determiner or number opens after a noun without a verb ("four hours a week", "one email every two weeks").
+TIME_WORDS = frozenset("""day days week weeks month months year years hour hours minute minutes quarter quarters time
+    times night nights morning mornings evening evenings weekend weekends sprint sprints""".split())
 # Meta words of a brain dump that are still part of a name when capitalised ("Field Notes").
 META_WORDS = frozenset("note notes idea ideas".split())
 LENGTH_BONUS = {1: 0.8, 2: 1.3, 3: 1.25, 4: 0.95}
@@ -194,6 +201,7 @@ STOP_KEYS = STOPWORDS | {normalise(w) for w in STOPWORDS}
 GENERIC_KEYS = GENERIC | {normalise(w) for w in GENERIC}
 VERB_KEYS = VERBS | {normalise(w) for w in VERBS}
 ADJECTIVE_KEYS = ADJECTIVES | {normalise(w) for w in ADJECTIVES}
+TIME_KEYS = TIME_WORDS | {normalise(w) for w in TIME_WORDS}
 
 
 def _split_nospace(text: str, start: int) -> list[Token]:
@@ -482,11 +490,13 @@ class Subject:
     mentions: int  # sentences that mention it (the heading aside)
     name: str = ""  # a name the heading gives ("Shiftboard 2.0"), if any
     in_heading: bool = False  # the notes' heading names it
+    titled: bool = False  # a noun phrase of the heading names it ("Remote work"), said again or the heading's all
 
     @property
     def clear(self) -> bool:
-        """Whether the notes are plainly about it: named in their heading and said again, or said three times."""
-        return self.mentions >= 3 or bool(self.name) or (self.in_heading and self.mentions >= 2)
+        """Whether the notes are plainly about it: said three times, named in their heading and said again, or
+        named by the heading's own noun phrase ("Remote work notes")."""
+        return self.mentions >= 3 or bool(self.name) or (self.in_heading and self.mentions >= 2) or self.titled
 
 
 class Analysis:
@@ -575,18 +585,62 @@ class Analysis:
                         heading_keys.add(token.norm)
                     else:
                         mentions[token.norm] += 1
-        candidates = [k for k in heading_keys if mentions[k]] or list(mentions) or list(heading_keys)
+        # A heading that is one noun phrase ("Remote work notes", "Hiring plan") names the subject even when the
+        # notes never repeat its words; any other heading names it by the noun the notes say most.
+        titles = [[t.norm for t in run if t.norm in heading_keys] for unit in self.headings
+                  for run in self._noun_phrases(unit) if self._title(unit, run, alone=True)]
+        candidates = ([k for k in heading_keys if mentions[k]] or next(iter(titles), []) or list(mentions)
+                      or list(heading_keys))
         if not candidates:
             return None
         key = min(candidates, key=lambda k: (-mentions[k], first[k]))
         display = max(forms[key].items(), key=lambda kv: (kv[1], kv[0].islower()))[0]
-        phrase = display
+        phrase, titled = display, False
         for unit in self.headings:
-            runs = [r for r in candidate_runs(unit.read, unit.tokens) if key in {t.norm for t in r}]
+            runs = [r for r in self._noun_phrases(unit) if key in {t.norm for t in r}]
             if runs:
-                phrase = self._display(unit.read, runs[0])
+                phrase = self._heading_display(unit, runs[0])
+                titled = self._title(unit, runs[0], alone=not mentions[key])
                 break
-        return Subject(key, display, phrase, mentions[key], self._heading_name(), key in heading_keys)
+        return Subject(key, display, phrase, mentions[key], self._heading_name(), key in heading_keys, titled)
+
+    def _noun_phrases(self, unit: Unit) -> list[list[Token]]:
+        return [run for run in (self._noun_phrase(unit, r) for r in candidate_runs(unit.read, unit.tokens)) if run]
+
+    @staticmethod
+    def _title(unit: Unit, run: list[Token], alone: bool) -> bool:
+        """Whether a heading's noun phrase names what the notes are about: two words or more, not all common words
+        ("Remote work", "Hiring plan"); `alone`: and the heading says nothing else (meta words aside)."""
+        if len(run) < 2 or all(t.norm in GENERIC_KEYS for t in run):
+            return False
+        inside = {t.start for t in run}
+        return not alone or all(t.start in inside or not is_content(t) or t.text.casefold() in META_WORDS
+                                for t in unit.tokens)
+
+    def _noun_phrase(self, unit: Unit, run: list[Token]) -> list[Token]:
+        """A heading's run as the noun phrase it names: no meta word ("Remote Work Notes") or adjective at its end."""
+        def said(words: str) -> bool:
+            return any(words in collapse(u.read).casefold() for u in self.content_units)
+
+        while run and (run[-1].norm in ADJECTIVE_KEYS or run[-1].text.casefold().endswith("ly")
+                       or (run[-1].text.casefold() in META_WORDS
+                           and not said(unit.read[run[0].start : run[-1].end].casefold()))):  # "Field Notes" stays
+            run = run[:-1]
+        return run
+
+    def _heading_display(self, unit: Unit, run: list[Token]) -> str:
+        """The phrase as the heading writes it, with the capitals of a Title Case heading lowered ("remote work"),
+        a name's kept ("Field Notes": capitalised in the notes' own sentences too)."""
+        display = self._display(unit.read, run)
+        words = [t for t in unit.tokens if t.text.isalpha() and len(t.text) > 3]
+        if len(words) < 2 or not all(_titlecase_word(t.text) for t in words):
+            return display
+        named = {t.text for u in self.content_units for t in u.tokens[1:] if self.is_name(t)}
+        out, offset = list(display), run[0].start
+        for token in run:
+            if _titlecase_word(token.text) and token.text not in named:
+                out[token.start - offset] = token.text[0].lower()
+        return "".join(out)
 
     def _heading_name(self) -> str:
         """A capitalised name in the heading that the notes use again ("Shiftboard 2.0")."""
@@ -615,7 +669,8 @@ class Analysis:
         for phrase in self.ranked:
             if phrase.score <= 0 or (self.subject and phrase.key == (self.subject.key,)):
                 continue
-            if phrase.key[-1] in VERB_KEYS | NUMBER_WORDS | ADJECTIVE_KEYS or phrase.display.endswith("ly"):
+            if phrase.key[-1] in NUMBER_WORDS | ADJECTIVE_KEYS or phrase.display.endswith("ly") or (
+                    phrase.key[-1] in VERB_KEYS and not is_ing_noun(phrase.display.split()[-1], len(phrase.key) > 1)):
                 continue
             if phrase.key in subsumed:
                 continue  # "Field" only ever occurs in "Field Notes": name the longer phrase
@@ -693,23 +748,53 @@ def candidate_runs(text: str, tokens: list[Token]) -> list[list[Token]]:
     """RAKE-style candidates: runs of content words not broken by stopwords, verbs, numbers or punctuation."""
     runs: list[list[Token]] = []
     run: list[Token] = []
-    for token in tokens:
+    for at, token in enumerate(tokens):
         gap = text[run[-1].end : token.start] if run else ""
-        joins = _in_phrase(token) or bool(run and _titlecase_word(run[-1].text) and _titlecase_word(token.text)
-                                          and token.text.casefold() in META_WORDS)
+        joins = _in_phrase(token, bool(run)) or bool(run and _titlecase_word(run[-1].text)
+                                                     and _titlecase_word(token.text) and token.text.casefold() in META_WORDS)
         if not joins or gap.strip():
             runs.extend(_chunks(run))
             run = [token] if _in_phrase(token) else []
+        elif run and takes_object(text, tokens, at):
+            runs.extend(_chunks(run))  # "standups waste 30 minutes": the phrase is "standups"
+            run = []
         else:
             run.append(token)
     runs.extend(_chunks(run))
     return runs
 
 
-def _in_phrase(token: Token) -> bool:
+def _in_phrase(token: Token, after_word: bool = False) -> bool:
     if any(ch.isdigit() for ch in token.text) and not token.text.isupper():
         return False  # "9pm", "20-200": numbers are facts, not topics ("B2B", "Q2" stay)
-    return is_content(token) and token.norm not in VERB_KEYS and token.norm not in NUMBER_WORDS
+    return (is_content(token) and (token.norm not in VERB_KEYS or is_ing_noun(token.text, after_word))
+            and token.norm not in NUMBER_WORDS)
+
+
+def is_ing_noun(word: str, after_word: bool = False) -> bool:
+    """Whether a verb's -ing form is a noun: plural ("meetings") or after a word of its phrase ("async writing")."""
+    word = word.casefold()
+    return word.endswith("ings") or (after_word and word.endswith("ing"))
+
+
+def _is_number(token: Token) -> bool:
+    return any(ch.isdigit() for ch in token.text) or token.norm in NUMBER_WORDS or token.norm == "one"
+
+
+def takes_object(text: str, tokens: list[Token], at: int) -> bool:
+    """Whether the word at `at` reads as a verb with an object: a number or a determiner follows it, then a word
+    ("waste 30 minutes", "cost each engineer", "ships a release"). Not before a time a determiner opens ("hours a
+    week", "email every two weeks") nor before an identifier ("issue 6.", "email 2 is our best tactic")."""
+    after = at + 1
+    while after < len(tokens) and not text[tokens[after - 1].end : tokens[after].start].strip(" $€£~"):
+        word = tokens[after]
+        if _is_number(word) and not word.text.isupper() or word.text.casefold() in OBJECT_DETERMINERS:
+            after += 1  # "the 12 customers", "every two weeks"
+            continue
+        opens = tokens[at + 1].text.casefold() in OBJECT_DETERMINERS  # "a week" is when; "30 minutes" is what
+        return (after > at + 1 and is_content(word) and word.norm not in VERB_KEYS
+                and not (opens and word.norm in TIME_KEYS))
+    return False
 
 
 def _titlecase_word(word: str) -> bool:
