@@ -19,10 +19,11 @@ def test_bench_seeds_and_measures_every_figure(db, db_url, tmp_path):
         "gallery_page_ms_p50", "gallery_options_ms_p50", "gallery_render_ms_p50",
         "statements_per_history_page", "statements_per_history_page_small", "history_page_bytes",
         "gallery_page_bytes", "gallery_fullsize_bytes", "thumb_kb_max", "embed_all_ms_p50", "embed_all_bytes",
+        "pipeline_render_heavy_ms_p50", "session_bytes_per_rerun_heavy", "session_bytes_per_rerun_light",
         "job_pickup_ms_p50", "draft_visible_lag_ms_p50"]
     assert json.loads(json.dumps(result)) == result
     timings = [value for key, value in result.items() if key.endswith("_ms_p50")]
-    assert len(timings) == 10 and all(isinstance(value, float) and value > 0 for value in timings), result
+    assert len(timings) == 11 and all(isinstance(value, float) and value > 0 for value in timings), result
     # One page, one statement plus the as_user setup, whatever the number of sessions.
     assert result["statements_per_history_page"] == result["statements_per_history_page_small"] == 2
     assert result["embed_all_bytes"] > result["history_page_bytes"] > 0
@@ -34,7 +35,9 @@ def test_bench_seeds_and_measures_every_figure(db, db_url, tmp_path):
     assert seeded.counts["generated_images"] == TINY.images + TINY.other_images + TINY.small_images
     assert (tmp_path / "images").is_dir()
     line = targets(result)
-    assert line.startswith("targets: ") and line.count(": met") + line.count(": NOT met") == 7, line
+    assert line.startswith("targets: ") and line.count(": met") + line.count(": NOT met") == 9, line
+    # A rerun reads about as much of a session with 50 draft and 10 research versions as of a one-version one.
+    assert 0 < result["session_bytes_per_rerun_heavy"] <= 3 * result["session_bytes_per_rerun_light"], result
     assert f"largest thumbnail {result['thumb_kb_max']} KB <= 40 KB: met" in line
 
 
