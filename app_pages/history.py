@@ -12,6 +12,8 @@ from lib.ui.nav import link, resume_key, step_indicator
 from lib.ui.pager import current_cursor, pager
 from lib.ui.rename import rename_control
 from lib.ui.url_state import date_range
+from lib.ui.usage import sessions_usage, usage_caption
+from lib.wording import plural
 
 ctx = app_context()
 title, export = st.columns([4, 1], vertical_alignment="center")
@@ -46,6 +48,7 @@ local = ctx.config.image_store == "local"
 if thumbs and not local:
     with shown_errors():
         signed = ctx.images.store.urls(thumbs)
+usage = sessions_usage(ctx, [r.id for r in page.rows])  # every card's tokens in one statement
 for row in page.rows:
     with st.container(border=True):
         thumb, body, actions = st.columns([1, 4, 1.3], vertical_alignment="center")
@@ -56,9 +59,10 @@ for row in page.rows:
         else:
             thumb.caption("No image")
         body.markdown(f"**{row.title}**")
-        body.caption(f"{step_indicator(row.status)} · {row.output_count} outputs · {row.image_count} images · "
-                     f"last activity {local_time(row.updated_at):%Y-%m-%d %H:%M} · "
+        body.caption(f"{step_indicator(row.status)} · {plural(row.output_count, 'output')} · "
+                     f"{plural(row.image_count, 'image')} · last activity {local_time(row.updated_at):%Y-%m-%d %H:%M} · "
                      f"started {local_time(row.created_at):%Y-%m-%d}")
+        usage_caption(usage.get(row.id), body)
         with actions:
             link("session", row.id, label="Open", icon=":material/folder_open:")
             link(resume_key(row.status), row.id, label="Resume", icon=":material/play_arrow:")

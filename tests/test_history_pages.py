@@ -47,7 +47,7 @@ def test_history_lists_the_session_with_its_thumbnail(app, finished, db, user):
     titles = [m.value for m in app.markdown if m.value.startswith("**")]
     assert titles == ["**A second, imageless session**", f"**{session.title}**"]
     assert image_urls(app) == [image.thumbnail["public_url"]]
-    assert any("1 outputs · 1 images" in c.value for c in app.caption)
+    assert any("1 output · 1 image · " in c.value for c in app.caption)
     links = {(link.value, link.proto.query_string) for link in app.page_link}
     assert ("Open", f"session_id={session.id}") in links and ("Resume", f"session_id={session.id}") in links
 
