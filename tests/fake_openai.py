@@ -30,6 +30,36 @@ def _png_b64(size: str | None) -> str:
     return base64.b64encode(out.getvalue()).decode()
 
 
+def sse_from_completion(payload: dict, pieces: int = 4) -> bytes:
+    """A whole chat completion as the server-sent events a server streams for it (`stream: true`): its content
+    in `pieces`, the finish reason, the usage (when the completion has one), then [DONE]."""
+    choice = payload["choices"][0]
+    text = choice["message"].get("content") or ""
+    size = max(1, -(-len(text) // pieces))
+
+    def chunk(delta: dict, finish: str | None = None) -> str:
+        body = {"id": payload.get("id", "chatcmpl-fake"), "object": "chat.completion.chunk", "created": 1,
+                "model": payload.get("model", "local-model"),
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return f"data: {json.dumps(body)}\n\n"
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    events += [chunk({"content": text[i:i + size]}) for i in range(0, len(text), size)]
+    events.append(chunk({}, choice.get("finish_reason") or "stop"))
+    if payload.get("usage"):
+        events.append("data: " + json.dumps({"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1,
+                                             "model": payload.get("model"), "choices": [],
+                                             "usage": payload["usage"]}) + "\n\n")
+    events.append("data: [DONE]\n\n")
+    return "".join(events).encode()
+
+
+def structured(body: dict) -> bool:
+    """The app asks for JSON: a response_format, or the schema in the first (system) message."""
+    first = (body.get("messages") or [{}])[0].get("content") or ""
+    return bool(body.get("response_format")) or "JSON Schema" in first
+
+
 def _still_to_write(pieces: list[str], messages: list[dict]) -> list[str]:
     """A model asked to continue its own answer (the conversation ends with its text, then a request to go on)
     writes what comes after that text; here, the pieces not yet in it."""
@@ -100,15 +130,25 @@ class FakeOpenAI:
                 elif (kind := (body.get("response_format") or {}).get("type", "none")) in fake.refuses:
                     fake._answer(self, fake.refuses[kind], {"error": {"message": f"response_format {kind} is not "
                                                                       "supported", "type": "invalid_request_error"}})
-                elif body.get("stream"):
-                    fake._stream(self, body)
-                elif fake.json_answer is not None:
-                    fake._answer(self, 200, {
+                elif fake.json_answer is not None and structured(body):
+                    answer = {
                         "id": "chatcmpl-fake", "object": "chat.completion", "created": 1, "model": fake.stream.model,
                         "choices": [{"index": 0, "finish_reason": "stop",
                                      "message": {"role": "assistant", "content": fake.json_answer(body)
                                                  if callable(fake.json_answer) else fake.json_answer}}],
-                        "usage": {"prompt_tokens": 50, "completion_tokens": 40, "total_tokens": 90}})
+                        "usage": {"prompt_tokens": 50, "completion_tokens": 40, "total_tokens": 90}
+                        if fake.stream.sends_usage else None}
+                    if body.get("stream"):  # compatible servers are asked to stream structured answers too
+                        data = sse_from_completion(answer)
+                        self.send_response(200)
+                        self.send_header("Content-Type", "text/event-stream")
+                        self.send_header("Content-Length", str(len(data)))
+                        self.end_headers()
+                        self.wfile.write(data)
+                    else:
+                        fake._answer(self, 200, answer)
+                elif body.get("stream"):
+                    fake._stream(self, body)
                 else:
                     self.send_error(501, "nothing scripted for this request")
 

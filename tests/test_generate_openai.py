@@ -25,6 +25,7 @@ from lib.errors import (
 )
 from lib.generate import GenerationOptions, Outline, OutlineSection, ResearchItem, Theme
 from lib.generate.openai_provider import OpenAIGenerator
+from tests.fake_openai import sse_from_completion
 
 KEY = "sk-test-SECRET-0123456789abcdef"
 NOTES = "Remote onboarding fails when managers assume new hires will just ask.\nBuddies help in week one."
@@ -45,7 +46,14 @@ class Server:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-        return reply(request) if callable(reply) else reply
+        answer = reply(request) if callable(reply) else reply
+        asked = json.loads(request.content) if request.content else {}
+        if asked.get("stream") and answer.status_code == 200 and answer.headers.get("content-type", "").startswith(
+                "application/json") and answer.json().get("object") == "chat.completion":
+            # a compatible server is asked to stream structured answers: the same answer, as its events
+            return httpx.Response(200, headers={"content-type": "text/event-stream"},
+                                  content=sse_from_completion(answer.json()))
+        return answer
 
     def body(self, index: int = -1) -> dict[str, Any]:
         return json.loads(self.requests[index].content)
@@ -484,3 +492,32 @@ def test_the_image_form_offers_only_models_the_client_still_lists():
     listed = set(typing.get_args(ImageModel))
     assert set(IMAGE_MODELS) <= listed and not set(IMAGE_MODELS) & set(GONE_IMAGE_MODELS)
     assert make(Server(chat("{}"))).image_models[0] == "gpt-image-2"
+
+
+def test_a_compatible_server_streams_structured_answers_and_stop_ends_them():
+    from lib.errors import JobCancelled
+    from lib.generate.base import keep_going
+
+    events = sse_from_completion(json.loads(chat(themes_reply(4)).content), pieces=8).split(b"\n\n")
+    sent: list[bytes] = []
+
+    def slowly():  # a CPU model: a piece every 0.4 s
+        for event in events:
+            time.sleep(0.4)
+            sent.append(event)
+            yield event + b"\n\n"
+
+    def served(request: httpx.Request) -> httpx.Response:
+        assert json.loads(request.content)["stream"] is True
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=slowly())
+
+    gen = make(Server(served), base_url="http://127.0.0.1:8080/v1", text_model="local")
+    assert len(gen.themes(NOTES).themes) == 4  # streamed, then read as one answer
+    sent.clear()
+    token = keep_going.set(lambda: False)  # the user pressed Stop
+    try:
+        with pytest.raises(JobCancelled):
+            gen.themes(NOTES)
+    finally:
+        keep_going.reset(token)
+    assert 2 <= len(sent) < len(events)  # stopped after about a second: the rest was never read

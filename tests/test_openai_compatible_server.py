@@ -13,6 +13,7 @@ import pytest
 
 from lib.generate.models import Usage
 from lib.session import Sessions
+from tests.fake_openai import sse_from_completion
 from tests.helpers import click, open_page
 
 THEMES = {"themes": [
@@ -30,14 +31,16 @@ def compatible_server():
         def do_POST(self):  # noqa: N802 (the http.server API)
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-            answer = json.dumps({
+            completion = {
                 "id": "chatcmpl-local", "object": "chat.completion", "created": 1, "model": "llama3.1:8b",
                 "choices": [{"index": 0, "finish_reason": "stop",
                              "message": {"role": "assistant", "content": json.dumps(THEMES)}}],
                 "usage": {"prompt_tokens": 321, "completion_tokens": 123, "total_tokens": 444},
-            }).encode()
+            }
+            streamed = body.get("stream")  # as Ollama does: events when asked to stream, else one JSON answer
+            answer = sse_from_completion(completion) if streamed else json.dumps(completion).encode()
             self.send_response(200)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/event-stream" if streamed else "application/json")
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
             self.wfile.write(answer)
@@ -70,7 +73,7 @@ def test_themes_come_from_the_compatible_server_and_are_saved_with_model_and_usa
     sent = requests[0]
     assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer local-key-not-shown"
     assert sent["body"]["model"] == "llama3.1:8b"
-    assert sent["body"]["response_format"]["type"] == "json_schema"
+    assert sent["body"]["response_format"]["type"] == "json_schema" and sent["body"]["stream"] is True
     assert "remote teams: async writing" in json.dumps(sent["body"]["messages"])
 
     saved = Sessions(db, user).get(app.query_params["session_id"]).brain_dump

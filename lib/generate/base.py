@@ -43,6 +43,11 @@ provider_waiting: contextvars.ContextVar[Callable[[str], None] | None] = context
     "provider_waiting", default=None)
 
 
+# Whether the job still wants its answer: a job sets it, and a provider streaming an answer asks about every
+# second; False (the user pressed Stop) closes the stream, which also makes a local server stop generating.
+keep_going: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.ContextVar("keep_going", default=None)
+
+
 MAX_IMAGE_PROMPT = 4000  # what the strictest image model (dall-e-3) accepts
 
 

@@ -13,6 +13,8 @@ import base64
 import json
 import logging
 import re
+import time
+from types import SimpleNamespace
 from typing import Any, Callable, TypeVar
 from urllib.parse import urlsplit
 
@@ -20,11 +22,11 @@ import httpx
 import openai
 from pydantic import BaseModel, ValidationError
 
-from lib.errors import GeneratorBadOutput, GeneratorError, GeneratorRefused, InputError
+from lib.errors import GeneratorBadOutput, GeneratorError, GeneratorRefused, InputError, JobCancelled
 
 log = logging.getLogger(__name__)
 from lib.generate import platform_limits, prompts
-from lib.generate.base import DraftStream, GenerationOptions, Generator, provider_waiting
+from lib.generate.base import DraftStream, GenerationOptions, Generator, keep_going, provider_waiting
 from lib.generate.imaging import fold_negative_prompt, model_family, normalise_png, request_size
 from lib.generate.models import (
     OUTPUT_CONTENT_MODELS,
@@ -59,7 +61,8 @@ def usage_of(response: Any) -> Usage:
     prompt = getattr(raw, "prompt_tokens", None) or getattr(raw, "input_tokens", None) or 0
     completion = getattr(raw, "completion_tokens", None) or getattr(raw, "output_tokens", None) or 0
     total = getattr(raw, "total_tokens", None) or prompt + completion
-    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=total)
+    return Usage(prompt_tokens=prompt, completion_tokens=completion, total_tokens=total,
+                 estimated=getattr(raw, "estimated", False) is True)
 
 
 class _Client(openai.OpenAI):
@@ -165,9 +168,12 @@ class OpenAIGenerator(Generator):
             # json_schema with HTTP 500, which the client would otherwise retry with backoff before we move on.
             probing = mode != modes[-1] and _json_mode.get(self.server) != mode
             client = self._client.with_options(max_retries=0) if probing else self._client
+            # Compatible servers stream the answer: a slow CPU model can then be stopped (Stop, or the timeout
+            # between pieces), and closing the stream ends its generation. OpenAI answers whole.
+            streamed = {"stream": True, "stream_options": {"include_usage": True}} if self.server != OPENAI_SERVER else {}
             try:
                 response = client.chat.completions.create(model=self.text_model, messages=messages,
-                                                          **extra, **self._limit(step))
+                                                          **extra, **self._limit(step), **streamed)
             except openai.APIStatusError as exc:
                 if exc.status_code in (400, 422, 500) and mode != modes[-1]:
                     log.warning("%s refused JSON mode %s (HTTP %s); trying %s", self.host, mode, exc.status_code,
@@ -177,8 +183,38 @@ class OpenAIGenerator(Generator):
             except openai.OpenAIError as exc:
                 raise self._error(exc, self.text_model) from None
             _json_mode[self.server] = mode
-            return response
+            return self._gathered(response) if streamed else response
         raise AssertionError("unreachable: the last mode either answers or raises")
+
+    def _gathered(self, stream: Any) -> Any:
+        """A streamed structured answer as one response (what `_structured` reads of a whole one). Between
+        pieces, about every second, it asks whether the job still wants the answer; a server that sends no
+        usage has its completion tokens counted from the pieces, marked estimated."""
+        parts: list[str] = []
+        finish = model = usage = None
+        still_wanted, asked = keep_going.get(), time.monotonic()
+        try:
+            for chunk in stream:
+                model = getattr(chunk, "model", None) or model
+                usage = getattr(chunk, "usage", None) or usage
+                for choice in chunk.choices or []:
+                    finish = choice.finish_reason or finish
+                    if choice.delta and choice.delta.content:
+                        parts.append(choice.delta.content)
+                if still_wanted is not None and time.monotonic() - asked >= 1.0:
+                    asked = time.monotonic()
+                    if not still_wanted():
+                        raise JobCancelled()
+        except (openai.OpenAIError, httpx.HTTPError, OSError) as exc:
+            raise self._error(exc, self.text_model) from None
+        finally:
+            stream.close()
+        if usage is None:
+            usage = SimpleNamespace(prompt_tokens=0, completion_tokens=len(parts), total_tokens=len(parts),
+                                    estimated=True)
+        message = SimpleNamespace(content="".join(parts), refusal=None)
+        return SimpleNamespace(model=model, usage=usage,
+                               choices=[SimpleNamespace(message=message, finish_reason=finish or "incomplete")])
 
     def _limit(self, step: str, words: int = 0) -> dict[str, int]:
         """A token limit on every request, sized for the step: OpenAI takes `max_completion_tokens`, compatible

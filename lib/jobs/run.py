@@ -12,7 +12,7 @@ from lib.config import Config
 from lib.db import Database
 from lib.errors import AppError, JobCancelled
 from lib.generate import GenerationOptions, Generator, OUTPUT_FORMATS
-from lib.generate.base import provider_waiting
+from lib.generate.base import keep_going, provider_waiting
 from lib.generate.models import Usage
 from lib.generate.offline import OFFLINE_NOTES, thin_notes
 from lib.images import ImageRequest, Images
@@ -117,6 +117,14 @@ def _continue(db: Database, pipeline: Pipeline, job: Job, jobs: Jobs) -> None:
     jobs.submit(job.session_id, step, job.options)
 
 
+def _still_wanted(jobs: Jobs, job_id: uuid.UUID) -> bool:
+    """The job's heartbeat while a provider streams, and whether its user still wants it (not Stop)."""
+    try:
+        return jobs.beat(job_id)
+    except AppError:  # a database blip: go on, the next beat asks again
+        return True
+
+
 def _note(jobs: Jobs, job_id: uuid.UUID, text: str) -> None:
     try:
         jobs.note(job_id, text)
@@ -133,6 +141,7 @@ def run_job(db: Database, config: Config, generator: Generator, job_id: object, 
     options = GenerationOptions(**{k: v for k, v in job.options.items() if k in OPTION_FIELDS})
     pipeline = Pipeline(Sessions(db, user_id, max_input_chars=config.max_input_chars), generator, options)
     provider_waiting.set(lambda text: _note(jobs, job.id, text))
+    keep_going.set(lambda: _still_wanted(jobs, job.id))
     try:
         ran = _image(db, config, generator, job) if job.step == "image" else RUNNERS[job.step](pipeline, job, jobs)
     except JobCancelled as exc:
