@@ -107,3 +107,16 @@ def test_session_detail_restores_any_step(app, pipeline, name, versions):
 
 def content(version) -> str:
     return next(getattr(version, field) for field in ("raw_content", "markdown", "content") if hasattr(version, field))
+
+
+def test_a_new_version_moves_the_picker_to_it(app, pipeline):
+    sid = through(pipeline, "outline")
+    sessions = pipeline.sessions
+    sessions.keep_research_items(sid, [i.id for i in sessions.get(sid).current_research.items[1:]])
+    open_page(app, "app_pages/research.py", sid)
+    app.selectbox(key=f"research-{sid}:history").set_value(1).run()  # reading an older one
+    assert app.selectbox(key=f"research-{sid}:history").value == 1
+    pipeline.research(sid)  # regenerated (here, or in another tab)
+    app.run()
+    assert app.selectbox(key=f"research-{sid}:history").value == 3  # the picker shows the new one, not v1
+    assert not [b for b in app.button if b.label.startswith("Restore")]

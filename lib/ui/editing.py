@@ -190,6 +190,8 @@ def version_history(name: str, versions: list[Versioned], render: Callable[[Vers
     numbers = list(range(max(count or 0, newest), 0, -1)) if load else sorted(by_number, reverse=True)
     # Labels made here, in the run: a label reads this tab's editor id from the session state.
     labels = {n: version_label(by_number[n]) if n in by_number else f"v{n} · older" for n in numbers}
+    if st.session_state.get(f"{name}:newest") != newest:  # a new version (regenerated, edited): show it
+        st.session_state[f"{name}:newest"] = st.session_state[f"{name}:history"] = newest
     pick = st.selectbox("Version", numbers, key=f"{name}:history", format_func=labels.__getitem__)
     if pick != newest and st.button(f"Restore v{pick} as the newest", key=f"{name}:restore-{pick}",
                                     icon=":material/restore:", help="A new version with this content; nothing is replaced."):
