@@ -55,7 +55,7 @@ with st.expander(f"Brain dump · v{notes.version}", expanded=not notes.themes, i
         version_history(f"notes-{session.id}", session.brain_dumps, views.brain_dump,
                         lambda n: sessions.restore(session.id, "brain_dump", n, editor=editor_id()),
                         detail=views.brain_dump_detail, then=edit.reset,
-                        **listed_versions(sessions, session, "brain_dump"))
+                        **listed_versions(sessions, session, "brain_dump"), shown_above=True)
 
 
 if notes.themes and running(ctx, session, "themes", saved_note="The earlier themes are kept.", then=edit.reset):

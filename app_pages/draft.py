@@ -37,7 +37,8 @@ with preview_tab:
 with history_tab:
     version_history(f"draft-{session.id}", session.drafts, views.draft,
                     lambda n: sessions.restore(session.id, "draft", n, editor=editor_id()),
-                    detail=views.draft_detail, then=edit.reset, **listed_versions(sessions, session, "draft"))
+                    detail=views.draft_detail, then=edit.reset,
+                    **listed_versions(sessions, session, "draft"), shown_above=True)
 
 left, middle, right = st.columns(3)
 with left:

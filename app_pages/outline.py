@@ -69,7 +69,8 @@ edit.status("outline")
 with st.expander(history_label(session.count("outline")), icon=":material/history:"):
     version_history(f"outline-{session.id}", session.outlines, views.outline,
                     lambda n: sessions.restore(session.id, "outline", n, editor=editor_id()),
-                    detail=views.outline_detail, then=edit.reset, **listed_versions(sessions, session, "outline"))
+                    detail=views.outline_detail, then=edit.reset,
+                    **listed_versions(sessions, session, "outline"), shown_above=True)
 
 
 def regenerate() -> None:

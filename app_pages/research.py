@@ -61,7 +61,8 @@ with st.expander(history_label(session.count("research")), icon=":material/histo
     version_history(f"research-{session.id}", session.research,
                     views.research,
                     lambda n: sessions.restore(session.id, "research", n, editor=editor_id()),
-                    detail=views.research_detail, then=edit.reset, **listed_versions(sessions, session, "research"))
+                    detail=views.research_detail, then=edit.reset,
+                    **listed_versions(sessions, session, "research"), shown_above=True)
 
 left, right = st.columns(2)
 with left:

@@ -36,8 +36,10 @@ def test_research_versions(app, pipeline):
     sessions.keep_research_items(sid, [i.id for i in first.items[1:]])
     open_page(app, "app_pages/research.py", sid)
     assert "Version history · 2 versions" in [e.label for e in app.expander]
-    app.selectbox(key=f"research-{sid}:history").set_value(2).run()
-    assert "~~_" in shown(app) and dropped.text in shown(app)  # the unticked item, struck through
+    assert "The newest version is the one shown above" in shown(app)  # the ticks above are v2: not twice
+    assert [box.value for box in app.checkbox if box.label.startswith(dropped.text)] == [False]
+    app.selectbox(key=f"research-{sid}:history").set_value(1).run()
+    assert "~~_" not in shown(app) and dropped.text in shown(app)  # v1 read as it was: every item kept
     restore_on(app, f"research-{sid}:history", 1)
     research = sessions.get(sid).research
     assert len(research) == 3 and research[-1].kept_item_ids == first.kept_item_ids

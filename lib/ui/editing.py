@@ -177,11 +177,12 @@ def listed_versions(sessions, session, step: str, output_type: str | None = None
 def version_history(name: str, versions: list[Versioned], render: Callable[[Versioned], None],
                     restore: Callable[[int], SaveResult], *, detail: Callable[[Versioned], str] = lambda v: "",
                     then: Callable[[], None] | None = None, count: int | None = None,
-                    load: Callable[[int], Versioned | None] | None = None) -> None:
+                    load: Callable[[int], Versioned | None] | None = None, shown_above: bool = False) -> None:
     """Every version of a step: pick one to read it, restore it as the newest (nothing is replaced).
 
     `versions` may list only the newest ones, with `count` the number there are and `load(n)` reading any
-    version whole (a page's view of the session holds only the newest version's text)."""
+    version whole (a page's view of the session holds only the newest version's text).
+    `shown_above`: the page shows the newest version above (its editor), so it is not shown twice."""
 
     if not versions:
         return
@@ -201,6 +202,9 @@ def version_history(name: str, versions: list[Versioned], render: Callable[[Vers
                 then()
             st.toast(f"v{pick} restored as v{saved.version}", icon=":material/restore:")
             st.rerun()
+    if shown_above and pick == newest:
+        st.caption("The newest version is the one shown above; pick an earlier one to read it.")
+        return
     shown = by_number.get(pick)
     if (shown is None or not shown.loaded) and load is not None:
         with shown_errors(stop=False):
