@@ -49,7 +49,7 @@ def confirm_delete() -> None:
         st.rerun()
 
 
-resume, md, zipped, delete = st.columns(4)
+resume, md, zipped, delete = st.columns(4, vertical_alignment="center")
 with resume:
     link(resume_key(session.status), session.id, label="Resume", icon=":material/play_arrow:")
 # Made when clicked (every image of the session), not on every rerun.

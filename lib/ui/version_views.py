@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.export import nested_headings
 from lib.generate import RESEARCH_KIND_LABELS
 from lib.outline_text import sections_to_text
 from lib.session_data import BrainDump, DraftVersion, OutlineVersion, Output, ResearchVersion
@@ -31,7 +32,8 @@ def outline(v: OutlineVersion) -> None:
 
 
 def draft(v: DraftVersion) -> None:
-    st.markdown(v.markdown)
+    # Under the page's own headings: the draft's `#` title would otherwise be the largest text on the page.
+    st.markdown(nested_headings(v.markdown))
 
 
 def output(v: Output) -> None:
