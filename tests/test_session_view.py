@@ -1,7 +1,7 @@
 """What a page loads of a session (`Sessions.view`): each step's newest version whole and the bookkeeping of the
 versions before it, so a rerun reads the same bytes at 25 versions or 60; any older version is read when picked."""
 
-from lib.session import HISTORY
+from lib.session_load import HISTORY
 from tests.helpers import click, open_page, through
 
 
