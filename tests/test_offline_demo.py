@@ -17,7 +17,8 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 
 from lib.generate import GenerationOptions
 from lib.generate.compose import CALLS_TO_ACTION, NEWSLETTER_CTAS, TITLE_TEMPLATES, theme_phrase
-from lib.generate.imaging import ASPECT_RATIOS, contrast_ratio, poster_palette
+from lib.generate.imaging import ASPECT_RATIOS
+from lib.generate.poster import contrast_ratio, poster_palette
 from lib.generate.offline import OFFLINE_NOTES, OfflineGenerator, analyse, thin_notes
 from lib.generate.platform_limits import fit_text
 from lib.generate.text import (
@@ -520,7 +521,7 @@ def test_poster_text_is_readable_over_its_background(gen):
 
 
 def test_text_colour_reaches_readable_contrast_on_any_background():
-    from lib.generate.imaging import _pixels, _readable
+    from lib.generate.poster import _pixels, _readable
 
     for background in [(128, 128, 128), (119, 119, 119), (200, 60, 60), (40, 90, 200)]:
         image = Image.new("RGB", (200, 120), background)

@@ -24,7 +24,7 @@ from lib.generate import compose
 from lib.generate.base import DRAFT_WORDS_MIN, DraftStream, GenerationOptions, Generator
 from lib.generate.clusters import Cluster, cluster
 from lib.generate.compose import TITLE_TEMPLATES, the
-from lib.generate.imaging import render_offline_image
+from lib.generate.poster import render_offline_image
 from lib.generate.models import (
     OFFLINE_MODEL,
     OUTPUT_MODELS,
