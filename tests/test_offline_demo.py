@@ -21,6 +21,7 @@ from lib.generate.imaging import ASPECT_RATIOS
 from lib.generate.poster import contrast_ratio, poster_palette
 from lib.generate.offline import OFFLINE_NOTES, OfflineGenerator, analyse, thin_notes
 from lib.generate.platform_limits import fit_text
+from lib.generate.analysis import Analysis, candidate_runs
 from lib.generate.text import (
     ADJECTIVES,
     CHECK,
@@ -28,8 +29,6 @@ from lib.generate.text import (
     PROSE,
     STOPWORDS,
     VERBS,
-    Analysis,
-    candidate_runs,
     scripts_of,
     split_sentences,
     tokenize,

@@ -6,7 +6,8 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from lib.generate.text import Analysis, Phrase, Unit, cosine, is_content
+from lib.generate.analysis import Analysis, cosine
+from lib.generate.text import Phrase, Unit, is_content
 
 
 @dataclass

@@ -29,13 +29,12 @@ from lib.generate.models import (
     Theme,
     XThreadContent,
 )
+from lib.generate.analysis import Analysis, cosine
 from lib.generate.text import (
     PROSE,
-    Analysis,
     Unit,
     capitalise,
     collapse,
-    cosine,
     ends_sentence,
     kind_of,
     lowercase_words,

@@ -36,11 +36,11 @@ from lib.generate.models import (
     Theme,
     ThemeSet,
 )
+from lib.generate.analysis import Analysis
 from lib.generate.text import (
     ADJECTIVE_KEYS,
     CHECK,
     PROSE,
-    Analysis,
     Unit,
     capitalise,
     has_contrast,
