@@ -20,7 +20,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lib.errors import InputError
-from lib.generate import compose
+from lib.generate import compose, repurpose
 from lib.generate.base import DRAFT_WORDS_MIN, DraftStream, GenerationOptions, Generator
 from lib.generate.clusters import Cluster, cluster
 from lib.generate.compose import TITLE_TEMPLATES, the
@@ -192,7 +192,7 @@ class OfflineGenerator(Generator):
         if not points:
             points = [g.phrase.display for g in groups][:3] or [summary]
         facets = [g.phrase.display for g in groups]
-        x = compose._topic_case(name, analysis)
+        x = compose.topic_case(name, analysis)
         angle = (fill(ANGLE_OVERVIEW[0], x=the(x), y=the(facets[0]), z=the(facets[1])) if len(facets) >= 2
                  else fill(ANGLE_OVERVIEW[1], x=the(x)))
         return Theme(title=title_for(capitalise(name), [TITLE_TEMPLATES[0]]), summary=summary, angle=angle,
@@ -348,7 +348,7 @@ class OfflineGenerator(Generator):
     # --- outputs and images -----------------------------------------------------------
 
     def _output(self, draft_markdown: str, fmt: str, options: GenerationOptions):
-        content = compose.output(fmt, draft_markdown, analyse, options)
+        content = repurpose.output(fmt, draft_markdown, analyse, options)
         return OUTPUT_MODELS[fmt](**content.model_dump(), model_used=OFFLINE_MODEL)
 
     def _image(self, prompt: str, negative_prompt: str, model: str, aspect_ratio: str, seed: int | None = None) -> ImageResult:
