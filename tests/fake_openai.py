@@ -17,16 +17,15 @@ from typing import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def _png_b64(size: str | None) -> str:
-    """A real PNG of the requested size (e.g. "1536x1024"), as an image model returns it in `b64_json`."""
+def png_b64(size: tuple[int, int]) -> str:
+    """A real PNG of `size`, base64 as an image model returns it in `b64_json`."""
     import base64
     import io
 
     from PIL import Image
 
-    width, height = (int(n) for n in (size or "1024x1024").split("x"))
     out = io.BytesIO()
-    Image.new("RGB", (width, height), (40, 90, 160)).save(out, format="PNG")
+    Image.new("RGB", size, (40, 90, 160)).save(out, format="PNG")
     return base64.b64encode(out.getvalue()).decode()
 
 
@@ -124,7 +123,8 @@ class FakeOpenAI:
                     self.wfile.write(answer)
                 elif self.path.endswith("/images/generations"):
                     time.sleep(fake.image_delay)
-                    fake._answer(self, 200, {"created": 1, "data": [{"b64_json": _png_b64(body.get("size"))}],
+                    size = tuple(int(n) for n in (body.get("size") or "1024x1024").split("x"))
+                    fake._answer(self, 200, {"created": 1, "data": [{"b64_json": png_b64(size)}],
                                              "usage": {"input_tokens": 20, "output_tokens": 4000,
                                                        "total_tokens": 4020}})
                 elif (kind := (body.get("response_format") or {}).get("type", "none")) in fake.refuses:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import time
@@ -25,7 +24,7 @@ from lib.errors import (
 )
 from lib.generate import GenerationOptions, Outline, OutlineSection, ResearchItem, Theme
 from lib.generate.openai_provider import OpenAIGenerator
-from tests.fake_openai import sse_from_completion
+from tests.fake_openai import png_b64, sse_from_completion
 
 KEY = "sk-test-SECRET-0123456789abcdef"
 NOTES = "Remote onboarding fails when managers assume new hires will just ask.\nBuddies help in week one."
@@ -90,12 +89,6 @@ def themes_reply(n: int = 4) -> dict:
         {"title": f"Theme {i}", "summary": f"Summary {i}", "angle": f"Angle {i}", "key_points": [f"Point {i}a", f"Point {i}b"]}
         for i in range(n)
     ]}
-
-
-def png_b64(size: tuple[int, int]) -> str:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (40, 90, 160)).save(buffer, format="PNG")
-    return base64.b64encode(buffer.getvalue()).decode()
 
 
 # --- requests and parsing -------------------------------------------------------------
