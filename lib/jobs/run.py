@@ -35,22 +35,35 @@ class Ran:
     notice: str | None = None
 
 
-def _themes(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
-    themes = pipeline.extract_themes(job.session_id)
+@dataclass(frozen=True)
+class Work:
+    """What a runner has to do one job: the job, its pipeline (as the job's user), and the worker's settings."""
+
+    db: Database
+    config: Config
+    generator: Generator
+    pipeline: Pipeline
+    job: Job
+    jobs: Jobs
+
+
+def _themes(work: Work) -> Ran:
+    themes = work.pipeline.extract_themes(work.job.session_id)
     return Ran(themes.usage, notice=themes.notice)
 
 
-def _research(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
-    research = pipeline.research(job.session_id)
+def _research(work: Work) -> Ran:
+    research = work.pipeline.research(work.job.session_id)
     return Ran(research.usage, notice=research.notice)
 
 
-def _outlines(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
-    outlines = pipeline.outlines(job.session_id)
+def _outlines(work: Work) -> Ran:
+    outlines = work.pipeline.outlines(work.job.session_id)
     return Ran(outlines.usage, notice=outlines.notice)
 
 
-def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
+def _draft(work: Work) -> Ran:
+    pipeline, job, jobs = work.pipeline, work.job, work.jobs
     def beat(stream) -> None:  # after each checkpoint: alive, where the text is, and whether to go on
         try:
             go_on = jobs.beat(job.id, stream.version)
@@ -70,22 +83,25 @@ def _draft(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
     return Ran(stream.usage, stream.version, notice)
 
 
-def _outputs(pipeline: Pipeline, job: Job, jobs: Jobs) -> Ran:
-    results = pipeline.outputs(job.session_id, job.options.get("formats") or OUTPUT_FORMATS)
+def _outputs(work: Work) -> Ran:
+    results = work.pipeline.outputs(work.job.session_id, work.job.options.get("formats") or OUTPUT_FORMATS)
     return Ran(sum((r.usage for r in results.values()), Usage()))
 
 
-def _image(db: Database, config: Config, generator: Generator, job: Job) -> Ran:
+def _image(work: Work) -> Ran:
     """Make, store and record the image as the job's user, under the id the job chose (a second run after a
     crash finds the row the first one saved instead of making another)."""
+    job, config = work.job, work.config
     request = ImageRequest.from_job(job.session_id, job.options)
-    images = Images(db, job.user_id, worker_store(config, job.user_id), Spool(config.data_dir / "spool"), generator)
+    images = Images(work.db, job.user_id, worker_store(config, job.user_id), Spool(config.data_dir / "spool"),
+                    work.generator)
     record = images.generate(**request.arguments(), image_id=uuid.UUID(job.options["image_id"]))
     return Ran(Usage(**(record.metadata.get("usage") or {})))
 
 
-RUNNERS: dict[str, Callable[[Pipeline, Job, Jobs], Ran]] = {
+RUNNERS: dict[str, Callable[[Work], Ran]] = {
     "themes": _themes, "research": _research, "outlines": _outlines, "draft": _draft, "outputs": _outputs,
+    "image": _image,
 }
 
 
@@ -143,7 +159,7 @@ def run_job(db: Database, config: Config, generator: Generator, job_id: object, 
     provider_waiting.set(lambda text: _note(jobs, job.id, text))
     keep_going.set(lambda: _still_wanted(jobs, job.id))
     try:
-        ran = _image(db, config, generator, job) if job.step == "image" else RUNNERS[job.step](pipeline, job, jobs)
+        ran = RUNNERS[job.step](Work(db, config, generator, pipeline, job, jobs))
     except JobCancelled as exc:
         jobs.finish(job.id, "cancelled", error=str(exc))
         return "cancelled"
